@@ -1,0 +1,56 @@
+#include "core/progress.h"
+
+#include <cstdio>
+
+#include <gtest/gtest.h>
+
+#include "core/random.h"
+
+namespace ember {
+namespace {
+
+TEST(ProgressTest, InactiveWhenNotATerminal) {
+  std::FILE* f = std::tmpfile();
+  auto sink = ProgressSink::Make(true, f);
+  EXPECT_FALSE(sink->active());
+  {
+    auto bar = sink->Start("work", 100);
+    bar->Advance(60);
+    EXPECT_EQ(bar->done(), 60u);
+  }
+  EXPECT_EQ(std::ftell(f), 0);  // nothing written
+  std::fclose(f);
+}
+
+TEST(ProgressTest, RenderShowsPercentRateAndEta) {
+  auto sink = ProgressSink::Silent();
+  auto bar = sink->Start("read", 1000);
+  bar->Advance(250);
+  // 250 rows in 2 s: 125 rows/s, 750 left -> 6 s.
+  EXPECT_EQ(bar->Render(2.0), "read [======>                 ]  25% 125 rows/s ETA 6s");
+}
+
+TEST(RandomTest, StreamsAreReproducibleAndDistinct) {
+  Rng a(42, 0), b(42, 0), c(42, 1);
+  const uint64_t a0 = a.Next();
+  EXPECT_EQ(a0, b.Next());
+  EXPECT_NE(a0, c.Next());
+  EXPECT_EQ(UniformAt(1, 5), UniformAt(1, 5));
+  EXPECT_NE(UniformAt(1, 5), UniformAt(2, 5));
+}
+
+TEST(RandomTest, NormalHasUnitMoments) {
+  Rng r(7, 3);
+  double s = 0, s2 = 0;
+  const int n = 200'000;
+  for (int i = 0; i < n; ++i) {
+    const double x = r.Normal();
+    s += x;
+    s2 += x * x;
+  }
+  EXPECT_NEAR(s / n, 0.0, 0.01);
+  EXPECT_NEAR(s2 / n, 1.0, 0.01);
+}
+
+}  // namespace
+}  // namespace ember
