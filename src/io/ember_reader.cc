@@ -1,0 +1,227 @@
+// Reading .ember files: the footer is checked first (ember_footer.cc), then
+// each column is built in parallel: its buffers' checksums verified, and
+// either viewed in place (one row group, stored raw) or assembled into one
+// buffer per slot, decompressing each row group's part straight into place.
+#include <zstd.h>
+
+#include <cstring>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/mapped_file.h"
+#include "core/parallel_for.h"
+#include "io/ember_file.h"
+#include "io/ember_footer.h"
+
+namespace ember {
+
+namespace {
+
+/// The whole file in memory, and what keeps that memory alive.
+struct FileBytes {
+  const std::byte* data = nullptr;
+  size_t size = 0;
+  std::shared_ptr<const void> owner;
+  std::string_view name;
+};
+
+struct DCtxDeleter {
+  void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
+};
+
+/// Builds one column from its row groups. One per column task; owns the
+/// task's zstd context.
+class ColumnBuilder {
+ public:
+  ColumnBuilder(const FileBytes& file, const EmberFooter& footer, size_t column, const EmberReadOptions& options)
+      : file_(file), footer_(footer), column_(column), options_(options),
+        type_(footer.schema.field(column).type) {}
+
+  ColumnPtr Build() {
+    ColumnBuffers b;
+    b.values = Assemble(EmberBufferRole::kValues);
+    if (type_.id == TypeId::kString || type_.id == TypeId::kSparseVector) b.offsets = Assemble(EmberBufferRole::kOffsets);
+    if (type_.id == TypeId::kSparseVector) b.indices = Assemble(EmberBufferRole::kIndices);
+    b.validity = Assemble(EmberBufferRole::kValidity);
+    try {
+      return Column::Make(type_, footer_.num_rows, std::move(b));
+    } catch (const CorruptData& e) {
+      throw CorruptData(fmt::format("{}: corrupt .ember file: column '{}': {}", file_.name, Name(), e.what()));
+    }
+  }
+
+ private:
+  const std::string& Name() const { return footer_.schema.field(column_).name; }
+
+  const std::optional<EmberBufferRef>& Ref(size_t group, EmberBufferRole role) const {
+    return footer_.row_groups[group].columns[column_][role];
+  }
+
+  std::string Where(size_t group, EmberBufferRole role) const {
+    const EmberBufferRef& ref = *Ref(group, role);
+    return fmt::format("column '{}' (row group {}, {} buffer at byte {}, {} bytes)", Name(), group,
+                       EmberBufferRoleName(role), ref.offset, ref.stored_size);
+  }
+
+  [[noreturn]] void Corrupt(size_t group, EmberBufferRole role, std::string_view what) const {
+    throw CorruptData(fmt::format("{}: corrupt .ember file: {} in {}", file_.name, what, Where(group, role)));
+  }
+
+  const std::byte* Stored(const EmberBufferRef& ref) const { return file_.data + ref.offset; }
+
+  void Verify(size_t group, EmberBufferRole role) const {
+    const EmberBufferRef& ref = *Ref(group, role);
+    if (options_.verify_checksums && Hash64(Stored(ref), ref.stored_size) != ref.xxhash64) {
+      Corrupt(group, role, "checksum mismatch");
+    }
+  }
+
+  /// Decodes one stored buffer into dst (exactly raw_size bytes).
+  void DecodeInto(size_t group, EmberBufferRole role, std::byte* dst) {
+    const EmberBufferRef& ref = *Ref(group, role);
+    Verify(group, role);
+    if (ref.codec == EmberCodec::kNone) {
+      if (ref.raw_size > 0) std::memcpy(dst, Stored(ref), ref.raw_size);
+      return;
+    }
+    if (!dctx_) {
+      dctx_.reset(ZSTD_createDCtx());
+      if (!dctx_) throw std::bad_alloc();
+    }
+    const size_t n = ZSTD_decompressDCtx(dctx_.get(), dst, ref.raw_size, Stored(ref), ref.stored_size);
+    if (ZSTD_isError(n)) Corrupt(group, role, fmt::format("zstd data does not decode ({})", ZSTD_getErrorName(n)));
+    if (n != ref.raw_size) {
+      Corrupt(group, role, fmt::format("zstd data decodes to {} bytes instead of {}", n, ref.raw_size));
+    }
+  }
+
+  /// Entries of values (string bytes, sparse entries) in one row group.
+  uint64_t DataItems(size_t group) const {
+    const uint64_t raw = Ref(group, EmberBufferRole::kValues)->raw_size;
+    return type_.id == TypeId::kString ? raw : raw / sizeof(float);
+  }
+
+  /// Checks that a row group's offsets run from 0 to its data item count.
+  void CheckOffsetEnds(size_t group, const int64_t* o) const {
+    const uint64_t rows = footer_.row_groups[group].num_rows;
+    if (o[0] != 0 || o[rows] < 0 || static_cast<uint64_t>(o[rows]) != DataItems(group)) {
+      Corrupt(group, EmberBufferRole::kOffsets,
+              fmt::format("offsets run from {} to {}, expected 0 to {}", o[0], o[rows], DataItems(group)));
+    }
+  }
+
+  BufferPtr Assemble(EmberBufferRole role) {
+    const auto& groups = footer_.row_groups;
+    const bool is_offsets = role == EmberBufferRole::kOffsets;
+    if (groups.empty()) {
+      if (role == EmberBufferRole::kValidity) return nullptr;
+      auto empty = Buffer::Allocate(is_offsets ? sizeof(int64_t) : 0);
+      if (is_offsets) empty->mutable_as<int64_t>()[0] = 0;
+      return empty;
+    }
+    if (role == EmberBufferRole::kValidity) {
+      bool any = false;
+      for (size_t g = 0; g < groups.size(); ++g) any |= Ref(g, role).has_value();
+      if (!any) return nullptr;
+    }
+    if (groups.size() == 1 && Ref(0, role)->codec == EmberCodec::kNone) {
+      const EmberBufferRef& ref = *Ref(0, role);
+      Verify(0, role);
+      if (is_offsets) CheckOffsetEnds(0, reinterpret_cast<const int64_t*>(Stored(ref)));
+      return Buffer::View(Stored(ref), ref.raw_size, file_.owner);
+    }
+
+    uint64_t total = is_offsets ? sizeof(int64_t) : 0;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      const auto& ref = Ref(g, role);
+      total += is_offsets ? groups[g].num_rows * sizeof(int64_t) : ref ? ref->raw_size : groups[g].num_rows;
+    }
+    auto out = Buffer::Allocate(total);
+    std::byte* at = out->mutable_data();
+    int64_t base = 0;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      const uint64_t rows = groups[g].num_rows;
+      if (!Ref(g, role)) {  // a row group without nulls
+        std::memset(at, 1, rows);
+        at += rows;
+        continue;
+      }
+      // Each group's offsets overwrite the previous group's last entry, which
+      // equals this group's first once shifted by `base`.
+      DecodeInto(g, role, at);
+      if (is_offsets) {
+        auto* o = reinterpret_cast<int64_t*>(at);
+        CheckOffsetEnds(g, o);
+        for (uint64_t i = 0; i <= rows; ++i) o[i] += base;
+        base += static_cast<int64_t>(DataItems(g));
+        at += rows * sizeof(int64_t);
+      } else {
+        at += Ref(g, role)->raw_size;
+      }
+    }
+    return out;
+  }
+
+  const FileBytes& file_;
+  const EmberFooter& footer_;
+  size_t column_;
+  const EmberReadOptions& options_;
+  DataType type_;
+  std::unique_ptr<ZSTD_DCtx, DCtxDeleter> dctx_;
+};
+
+DataFrame ReadFromBytes(const FileBytes& file, const EmberReadOptions& options, const Context& ctx) {
+  const EmberFooter footer = ReadEmberFooter({file.data, file.size}, file.name);
+  std::vector<ColumnPtr> columns(footer.schema.size());
+  ParallelFor(ctx, columns.size(), 1, [&](const BlockRange& r) {
+    columns[r.begin] = ColumnBuilder(file, footer, r.begin, options).Build();
+  });
+  return DataFrame::Make(footer.schema, std::move(columns));
+}
+
+}  // namespace
+
+DataFrame ReadEmber(const std::string& path, const EmberReadOptions& options, const Context& ctx) {
+  std::shared_ptr<const MappedFile> map = MappedFile::Open(path);
+  const FileBytes file{map->data(), map->size(), map, path};
+  return ReadFromBytes(file, options, ctx);
+}
+
+DataFrame ReadEmberBytes(std::span<const std::byte> bytes, std::string_view source_name,
+                         const EmberReadOptions& options, const Context& ctx) {
+  // A copy gives the 64-byte alignment views rely on, and an owner.
+  auto copy = Buffer::Allocate(bytes.size());
+  if (!bytes.empty()) std::memcpy(copy->mutable_data(), bytes.data(), bytes.size());
+  const FileBytes file{copy->data(), copy->size(), copy, source_name};
+  return ReadFromBytes(file, options, ctx);
+}
+
+EmberFileInfo ReadEmberInfo(const std::string& path) {
+  std::shared_ptr<const MappedFile> map = MappedFile::Open(path);
+  EmberFileInfo info;
+  EmberTailInfo tail;
+  EmberFooter footer = ReadEmberFooter({map->data(), map->size()}, path, &tail);
+  info.version = tail.version;
+  info.footer_bytes = tail.footer_size;
+  info.num_rows = footer.num_rows;
+  info.row_groups = footer.row_groups.size();
+  info.file_bytes = map->size();
+  info.columns.resize(footer.schema.size());
+  for (const EmberRowGroup& g : footer.row_groups) {
+    for (size_t c = 0; c < g.columns.size(); ++c) {
+      for (const auto& ref : g.columns[c].buffers) {
+        if (!ref) continue;
+        info.columns[c].stored_bytes += ref->stored_size;
+        info.columns[c].raw_bytes += ref->raw_size;
+        info.columns[c].compressed |= ref->codec == EmberCodec::kZstd;
+      }
+    }
+  }
+  info.schema = std::move(footer.schema);
+  return info;
+}
+
+}  // namespace ember
