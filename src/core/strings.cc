@@ -24,7 +24,9 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 }
 
 std::optional<std::string> ClosestMatch(std::string_view name, std::span<const std::string> candidates) {
-  const size_t limit = std::max<size_t>(2, name.size() / 3);
+  // Short names are a letter or two away from everything; suggest only when
+  // the distance is small relative to the name.
+  const size_t limit = std::min(name.size() - std::min<size_t>(name.size(), 1), std::max<size_t>(2, name.size() / 3));
   std::optional<std::string> best;
   size_t best_distance = limit + 1;
   for (const std::string& c : candidates) {

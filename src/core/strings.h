@@ -14,7 +14,7 @@ namespace ember {
 size_t EditDistance(std::string_view a, std::string_view b);
 
 /// The candidate closest to `name` if it is close enough to be a plausible
-/// typo (distance at most max(2, |name|/3)); nullopt otherwise.
+/// typo (distance at most max(2, |name|/3) and below |name|); nullopt otherwise.
 std::optional<std::string> ClosestMatch(std::string_view name, std::span<const std::string> candidates);
 
 /// "; did you mean 'x'?" or "" when nothing is close.
