@@ -1,0 +1,303 @@
+#include "io/csv_reader.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "core/mapped_file.h"
+#include "core/parallel_for.h"
+#include "core/strings.h"
+#include "frame/buffer.h"
+#include "frame/column.h"
+#include "frame/schema.h"
+#include "io/csv_gzip.h"
+#include "io/csv_parse.h"
+#include "io/csv_scan.h"
+#include "io/csv_value.h"
+
+namespace ember {
+
+namespace {
+
+using csv::Chunk;
+using csv::ChunkColumnResult;
+using csv::ColumnSpec;
+using csv::ColumnStore;
+using csv::Cursor;
+using csv::FieldEnd;
+using csv::ParseSetup;
+using csv::RawField;
+using csv::ValueKind;
+
+void ValidateOptions(const CsvReadOptions& o) {
+  if (o.delimiter == '"' || o.delimiter == '\n' || o.delimiter == '\r') {
+    throw InvalidArgument("CSV delimiter cannot be a quote, CR or LF; use ',', ';', '\\t', '|' or similar");
+  }
+  if (o.float_type != DataType::Float64() && o.float_type != DataType::Float32()) {
+    throw InvalidArgument(fmt::format("CSV float_type must be float64 or float32, not {}", o.float_type.ToString()));
+  }
+  if (o.chunk_bytes == 0) throw InvalidArgument("CSV chunk_bytes must be positive");
+  for (const auto& [name, type] : o.column_types) {
+    if (type.is_vector()) {
+      throw InvalidArgument(fmt::format("column '{}': a CSV column cannot be read as {}; use a scalar type", name,
+                                        type.ToString()));
+    }
+  }
+}
+
+// Reads the header (or, without one, measures the first row) and names the
+// columns. Leaves `cur` at the first data row.
+std::vector<std::string> ReadColumnNames(Cursor& cur, const ParseSetup& setup) {
+  std::vector<std::string> names;
+  Cursor c = cur;
+  std::string scratch;
+  RawField f;
+  FieldEnd e = FieldEnd::kDelimiter;
+  const int64_t line = c.line;
+  while (e == FieldEnd::kDelimiter) {
+    const auto column = static_cast<int64_t>(names.size()) + 1;
+    e = csv::ReadField(c, setup.dialect, column, f);
+    std::string_view v = csv::FieldValue(f, scratch);
+    if (!setup.has_header) v = {};
+    const size_t bad = FirstInvalidUtf8(v);
+    if (bad != std::string_view::npos) {
+      throw ParseError(setup.dialect.source, line, column,
+                       fmt::format("invalid UTF-8 in a column name (byte 0x{:02x}); save the file as UTF-8",
+                                   static_cast<unsigned char>(v[bad])));
+    }
+    names.push_back(v.empty() ? fmt::format("c{}", names.size()) : std::string(v));
+  }
+  if (setup.has_header) cur = c;
+  std::map<std::string_view, size_t> seen;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const auto [it, inserted] = seen.emplace(names[i], i);
+    if (!inserted) {
+      throw ParseError(setup.dialect.source, line, static_cast<int64_t>(i) + 1,
+                       fmt::format("column name '{}' appears twice, as fields {} and {}; rename one of them",
+                                   names[i], it->second + 1, i + 1));
+    }
+  }
+  return names;
+}
+
+struct Output {
+  std::shared_ptr<Buffer> values;
+  std::shared_ptr<Buffer> offsets;
+};
+
+Output Allocate(DataType type, size_t rows) {
+  Output out;
+  if (type.id == TypeId::kString) {
+    out.offsets = Buffer::Allocate((rows + 1) * sizeof(int64_t));
+  } else {
+    out.values = Buffer::Allocate(rows * type.fixed_width());
+  }
+  return out;
+}
+
+ColumnStore StoreOf(const Output& o) {
+  return {o.values ? o.values->mutable_data() : nullptr, o.offsets ? o.offsets->mutable_as<int64_t>() : nullptr};
+}
+
+// Joins the chunks' string bytes and null rows of column c into its final
+// buffers and builds the column.
+ColumnPtr FinishColumn(size_t c, DataType type, Output& out, std::vector<Chunk>& chunks,
+                       std::vector<std::vector<ChunkColumnResult>>& results, size_t rows, const Context& ctx) {
+  const size_t nchunks = chunks.size();
+  ColumnBuffers buffers;
+  if (type.id == TypeId::kString) {
+    std::vector<int64_t> base(nchunks + 1, 0);
+    for (size_t k = 0; k < nchunks; ++k) base[k + 1] = base[k] + static_cast<int64_t>(results[k][c].bytes.size());
+    auto bytes = Buffer::Allocate(static_cast<size_t>(base[nchunks]));
+    int64_t* offsets = out.offsets->mutable_as<int64_t>();
+    ParallelFor(ctx, nchunks, 1, [&](const BlockRange& r) {
+      std::string& part = results[r.index][c].bytes;
+      if (!part.empty()) std::memcpy(bytes->mutable_data() + base[r.index], part.data(), part.size());
+      std::string().swap(part);
+      const Chunk& ch = chunks[r.index];
+      for (size_t i = ch.first_row; i < ch.first_row + ch.rows; ++i) offsets[i] += base[r.index];
+    });
+    offsets[rows] = base[nchunks];
+    buffers.values = std::move(bytes);
+    buffers.offsets = std::move(out.offsets);
+  } else {
+    buffers.values = std::move(out.values);
+  }
+  size_t nulls = 0;
+  for (size_t k = 0; k < nchunks; ++k) nulls += results[k][c].null_rows.size();
+  if (nulls > 0) {
+    auto validity = Buffer::Allocate(rows);
+    uint8_t* v = validity->mutable_as<uint8_t>();
+    ParallelFor(ctx, nchunks, 1, [&](const BlockRange& r) {
+      const Chunk& ch = chunks[r.index];
+      std::memset(v + ch.first_row, 1, ch.rows);
+      for (uint32_t i : results[r.index][c].null_rows) v[ch.first_row + i] = 0;
+      std::vector<uint32_t>().swap(results[r.index][c].null_rows);
+    });
+    buffers.validity = std::move(validity);
+  }
+  return Column::Make(type, rows, std::move(buffers));
+}
+
+DataFrame EmptyFrame(const ParseSetup& setup) {
+  std::vector<Field> fields;
+  std::vector<ColumnPtr> columns;
+  for (const ColumnSpec& spec : setup.columns) {
+    Output out = Allocate(spec.type, 0);
+    ColumnBuffers b;
+    if (spec.type.id == TypeId::kString) {
+      out.offsets->mutable_as<int64_t>()[0] = 0;
+      b.offsets = std::move(out.offsets);
+      b.values = Buffer::Allocate(0);
+    } else {
+      b.values = std::move(out.values);
+    }
+    columns.push_back(Column::Make(spec.type, 0, std::move(b)));
+    fields.push_back({spec.name, spec.type, {}});
+  }
+  return DataFrame::Make(Schema::Make(std::move(fields)), std::move(columns));
+}
+
+DataFrame ParseText(std::string_view text, std::string_view source, const CsvReadOptions& options,
+                    const Context& ctx, const csv::ReleaseFn& release) {
+  ValidateOptions(options);
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  ParseSetup setup;
+  setup.dialect = {source, options.delimiter};
+  setup.null_tokens = options.null_tokens;
+  setup.has_header = options.has_header;
+  if (text.empty()) {
+    throw ParseError(source, 1, 1,
+                     options.has_header ? "empty; expected a header line" : "empty; expected at least one row");
+  }
+
+  Cursor cur{text.data(), text.data() + text.size(), 1};
+  const std::vector<std::string> names = ReadColumnNames(cur, setup);
+  for (const auto& [name, type] : options.column_types) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      throw InvalidArgument(fmt::format("column_types names '{}', which is not a column of {}{} (columns: {})", name,
+                                        source, DidYouMean(name, names), Join(names)));
+    }
+  }
+  for (const std::string& name : names) {
+    const auto it = options.column_types.find(name);
+    setup.columns.push_back({name, it != options.column_types.end() ? it->second : DataType::String(),
+                             it != options.column_types.end()});
+  }
+
+  // Types from a sample of the first rows.
+  size_t sampled = 0;
+  const std::vector<ValueKind> kinds = csv::SampleKinds(setup, cur, std::max<size_t>(options.infer_rows, 1), sampled);
+  if (sampled == 0) {
+    std::vector<std::string> untyped;
+    for (const ColumnSpec& spec : setup.columns) {
+      if (!spec.user_typed) untyped.push_back(spec.name);
+    }
+    if (untyped.empty()) return EmptyFrame(setup);
+    throw ParseError(source, cur.line, 1,
+                     fmt::format("no data rows after the header, so the types of {} cannot be inferred; give every "
+                                 "column a type to read an empty table",
+                                 Join(untyped)));
+  }
+  for (size_t c = 0; c < setup.columns.size(); ++c) {
+    if (!setup.columns[c].user_typed && options.infer_rows > 0) {
+      setup.columns[c].type = csv::KindToType(kinds[c], options.float_type);
+    }
+  }
+
+  // Pass 1: chunk boundaries, then rows and lines per chunk.
+  const auto data_begin = static_cast<size_t>(cur.p - text.data());
+  const std::vector<size_t> starts = csv::FindChunkStarts(text, data_begin, options.chunk_bytes, ctx, release);
+  const size_t nchunks = starts.size();
+  std::vector<Chunk> chunks(nchunks);
+  std::vector<csv::ChunkCount> counts(nchunks);
+  ParallelFor(ctx, nchunks, 1, [&](const BlockRange& r) {
+    const size_t begin = starts[r.index];
+    const size_t end = r.index + 1 < nchunks ? starts[r.index + 1] : text.size();
+    counts[r.index] = csv::CountRows(text.substr(begin, end - begin), setup.skip_blank_lines());
+    if (release) release(text.data() + begin, end - begin);
+  });
+  size_t rows = 0;
+  int64_t line = cur.line;
+  for (size_t k = 0; k < nchunks; ++k) {
+    const size_t end = k + 1 < nchunks ? starts[k + 1] : text.size();
+    chunks[k] = {text.data() + starts[k], text.data() + end, rows, counts[k].rows, line};
+    rows += counts[k].rows;
+    line += counts[k].lines;
+  }
+
+  // Pass 2: parse every chunk straight into its rows of the final columns.
+  const size_t ncols = setup.columns.size();
+  std::vector<Output> outputs(ncols);
+  std::vector<ColumnStore> stores(ncols);
+  for (size_t c = 0; c < ncols; ++c) {
+    outputs[c] = Allocate(setup.columns[c].type, rows);
+    stores[c] = StoreOf(outputs[c]);
+  }
+  std::vector<std::vector<ChunkColumnResult>> results(nchunks, std::vector<ChunkColumnResult>(ncols));
+  auto parse_all = [&](std::span<const uint8_t> only) {
+    ParallelFor(ctx, nchunks, 1, [&](const BlockRange& r) {
+      csv::ParseChunk(setup, chunks[r.index], stores, only, results[r.index]);
+      if (release) release(chunks[r.index].begin, static_cast<size_t>(chunks[r.index].end - chunks[r.index].begin));
+    });
+  };
+  parse_all({});
+
+  // Columns with values their inferred type cannot hold are widened to the
+  // join of all their values and parsed again (just those columns).
+  std::vector<uint8_t> widen(ncols, 0);
+  bool any_widened = false;
+  for (size_t c = 0; c < ncols; ++c) {
+    ValueKind need = ValueKind::kNull;
+    for (size_t k = 0; k < nchunks; ++k) need = csv::JoinKinds(need, results[k][c].widen_to);
+    if (need == ValueKind::kNull) continue;
+    ColumnSpec& spec = setup.columns[c];
+    const ValueKind wider = csv::JoinKinds(csv::TypeToKind(spec.type), need);
+    EMBER_CHECK(wider != csv::TypeToKind(spec.type), "column '{}' needs widening but its kind stays", spec.name);
+    spec.type = csv::KindToType(wider, options.float_type);
+    outputs[c] = Allocate(spec.type, rows);
+    stores[c] = StoreOf(outputs[c]);
+    for (auto& chunk_results : results) chunk_results[c] = ChunkColumnResult{};
+    widen[c] = 1;
+    any_widened = true;
+  }
+  if (any_widened) parse_all(widen);
+
+  std::vector<Field> fields;
+  std::vector<ColumnPtr> columns;
+  for (size_t c = 0; c < ncols; ++c) {
+    const ColumnSpec& spec = setup.columns[c];
+    columns.push_back(FinishColumn(c, spec.type, outputs[c], chunks, results, rows, ctx));
+    fields.push_back({spec.name, spec.type, {}});
+  }
+  return DataFrame::Make(Schema::Make(std::move(fields)), std::move(columns));
+}
+
+}  // namespace
+
+DataFrame ParseCsv(std::string_view text, std::string_view source_name, const CsvReadOptions& options,
+                   const Context& ctx) {
+  return ParseText(text, source_name, options, ctx, {});
+}
+
+DataFrame ReadCsv(const std::string& path, const CsvReadOptions& options, const Context& ctx) {
+  std::shared_ptr<const MappedFile> file = MappedFile::Open(path);
+  const std::string_view text = file->text();
+  if (std::string_view(path).ends_with(".gz") || HasGzipMagic(text)) {
+    // The inflated text is the only copy; the compressed map goes first.
+    std::string inflated = InflateGzip(text, path);
+    file.reset();
+    return ParseText(inflated, path, options, ctx, {});
+  }
+  const char* base = text.data();
+  const MappedFile& mapped = *file;
+  const csv::ReleaseFn release = [&mapped, base](const char* p, size_t n) {
+    mapped.Release(static_cast<size_t>(p - base), n);
+  };
+  return ParseText(text, path, options, ctx, release);
+}
+
+}  // namespace ember
