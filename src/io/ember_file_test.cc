@@ -8,6 +8,7 @@
 #include <bit>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -535,6 +536,19 @@ TEST_F(EmberDamageTest, BadOffsetsAreCaughtEvenWithoutChecksums) {
   const std::string msg = ErrorFor(bad, {.verify_checksums = false});
   EXPECT_HAS(msg, "offsets run from 0 to 1073741824");
   EXPECT_HAS(msg, "column 's'");
+}
+
+// Writes the fuzzer's seed files when EMBER_WRITE_FUZZ_SEEDS names a folder:
+//   EMBER_WRITE_FUZZ_SEEDS=tests/fuzz/ember_reader_fuzz \
+//     build/ember/src/io/ember_io_test --gtest_filter=EmberFuzzSeeds.*
+TEST(EmberFuzzSeeds, Write) {
+  const char* dir = std::getenv("EMBER_WRITE_FUZZ_SEEDS");
+  if (dir == nullptr) GTEST_SKIP() << "set EMBER_WRITE_FUZZ_SEEDS to a folder to write the seeds";
+  const Context ctx = Context::Default(1);
+  const std::string base(dir);
+  WriteEmber(PatternFrame(1), base + "/all_types.ember", {}, ctx);
+  WriteInBatches(PatternFrame(20), base + "/zstd_groups.ember", {.compression = Compression::kZstd}, {37}, ctx);
+  WriteEmber(PatternFrame(1).Slice(0, 0), base + "/empty.ember", {}, ctx);
 }
 
 }  // namespace
