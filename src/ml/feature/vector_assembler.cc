@@ -1,0 +1,190 @@
+#include "ml/feature/vector_assembler.h"
+
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "ml/feature/stage_support.h"
+
+namespace ember {
+namespace {
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+[[noreturn]] void ThrowInvalid(const std::string& column, size_t row, bool is_null) {
+  throw InvalidArgument(fmt::format("VectorAssembler: inputCols column '{}' has a {} at row {}; set handleInvalid "
+                                    "to 'skip' to drop such rows or 'keep' to write NaN",
+                                    column, is_null ? "null" : "NaN", row));
+}
+
+// One input column and where its values start in the output vector.
+struct Input {
+  const Column* column;
+  const std::string* name;
+  int32_t offset;
+  int32_t width;
+};
+
+void FillDense(const std::vector<Input>& inputs, int32_t dim, bool keep_invalid, size_t begin, size_t end,
+               float* out) {
+  const auto d = static_cast<size_t>(dim);
+  for (const Input& in : inputs) {
+    const Column& c = *in.column;
+    const auto w = static_cast<size_t>(in.width);
+    if (c.type().is_numeric()) {
+      ForEachNumericInRange(c, begin, end, [&](size_t i, double v, bool ok) {
+        if (!keep_invalid && (!ok || std::isnan(v))) ThrowInvalid(*in.name, i, !ok);
+        out[(i - begin) * d + static_cast<size_t>(in.offset)] = static_cast<float>(v);
+      });
+      continue;
+    }
+    const bool sparse = c.type().id == TypeId::kSparseVector;
+    for (size_t i = begin; i < end; ++i) {
+      float* o = out + (i - begin) * d + static_cast<size_t>(in.offset);
+      if (!c.IsValid(i)) {
+        if (!keep_invalid) ThrowInvalid(*in.name, i, true);
+        std::fill(o, o + w, kNaN);
+      } else if (!sparse) {
+        const auto row = c.DenseRow(i);
+        std::copy(row.begin(), row.end(), o);
+      } else {
+        std::fill(o, o + w, 0.0f);
+        const SparseRow row = c.SparseRowAt(i);
+        for (size_t k = 0; k < row.indices.size(); ++k) o[row.indices[k]] = row.values[k];
+      }
+    }
+  }
+}
+
+void FillSparse(const std::vector<Input>& inputs, bool keep_invalid, size_t begin, size_t end,
+                SparseVectorBuilder& builder) {
+  // Numeric inputs are read column by column into a per-block scratch so the
+  // row loop below has no type switch.
+  const size_t n = end - begin;
+  std::vector<double> numeric(inputs.size() * n);
+  std::vector<uint8_t> valid(inputs.size() * n, 1);
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    if (!inputs[k].column->type().is_numeric()) continue;
+    ForEachNumericInRange(*inputs[k].column, begin, end, [&](size_t i, double v, bool ok) {
+      numeric[k * n + (i - begin)] = v;
+      valid[k * n + (i - begin)] = ok;
+    });
+  }
+  for (size_t i = begin; i < end; ++i) {
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      const Input& in = inputs[k];
+      const Column& c = *in.column;
+      if (c.type().is_numeric()) {
+        const double v = numeric[k * n + (i - begin)];
+        const bool ok = valid[k * n + (i - begin)] != 0;
+        if (!keep_invalid && (!ok || std::isnan(v))) ThrowInvalid(*in.name, i, !ok);
+        if (v != 0.0) builder.Add(in.offset, static_cast<float>(v));  // NaN != 0: kept
+      } else if (!c.IsValid(i)) {
+        if (!keep_invalid) ThrowInvalid(*in.name, i, true);
+        for (int32_t j = 0; j < in.width; ++j) builder.Add(in.offset + j, kNaN);
+      } else if (c.type().id == TypeId::kDenseVector) {
+        const auto row = c.DenseRow(i);
+        for (int32_t j = 0; j < in.width; ++j) {
+          if (row[static_cast<size_t>(j)] != 0.0f) builder.Add(in.offset + j, row[static_cast<size_t>(j)]);
+        }
+      } else {
+        const SparseRow row = c.SparseRowAt(i);
+        for (size_t e = 0; e < row.indices.size(); ++e) {
+          if (row.values[e] != 0.0f) builder.Add(in.offset + row.indices[e], row.values[e]);
+        }
+      }
+    }
+    builder.EndRow();
+  }
+}
+
+}  // namespace
+
+const ParamTable& VectorAssembler::Params() {
+  static const ParamTable table = [] {
+    ParamTable p("VectorAssembler");
+    p.StringList("inputCols", std::nullopt, "input columns (numeric or vector), assembled in this order");
+    p.String("outputCol", std::nullopt, "output vector column (default '<uid>__output')");
+    p.String("handleInvalid", "error",
+             "null or NaN inputs: 'error' throws, 'skip' drops the row, 'keep' writes NaN", {"error", "skip", "keep"});
+    return p;
+  }();
+  return table;
+}
+
+Schema VectorAssembler::TransformSchema(const Schema& input) const {
+  const auto& names = params().GetStringList("inputCols");
+  if (names.empty()) throw InvalidArgument("VectorAssembler: inputCols must name at least one column");
+  int64_t dim = 0;
+  bool sparse = false;
+  for (const std::string& name : names) {
+    const Field& f = RequireColumn(*this, input, "inputCols", name);
+    if (f.type.is_numeric()) {
+      dim += 1;
+    } else if (f.type.is_vector()) {
+      RequireVectorColumn(*this, input, "inputCols", name);
+      dim += f.type.dim;
+      sparse = sparse || f.type.id == TypeId::kSparseVector;
+    } else {
+      throw SchemaError(fmt::format("VectorAssembler: inputCols column '{}' must be numeric or a vector, got {}", name,
+                                    f.type.ToString()));
+    }
+  }
+  if (dim > std::numeric_limits<int32_t>::max()) {
+    throw SchemaError(fmt::format("VectorAssembler: the assembled vector would have {} elements, more than 2^31-1",
+                                  dim));
+  }
+  const std::string out = OutputColOrDefault(*this);
+  RequireAbsent(*this, input, "outputCol", out);
+  const auto d = static_cast<int32_t>(dim);
+  return AppendField(input, {out, sparse ? DataType::SparseVector(d) : DataType::DenseVector(d), {}});
+}
+
+DataFrame VectorAssembler::Transform(const DataFrame& input, const Context& ctx) const {
+  const Field out_field = TransformSchema(input.schema()).fields().back();
+  const HandleInvalid policy = ParseHandleInvalid(params().GetString("handleInvalid"));
+  const auto& names = params().GetStringList("inputCols");
+
+  DataFrame frame = input;
+  if (policy == HandleInvalid::kSkip) {
+    std::vector<uint8_t> keep(input.num_rows(), 1);
+    for (const std::string& name : names) {
+      const Column& c = *input.column(name);
+      if (c.type().is_numeric()) {
+        ForEachNumeric(c, [&](size_t i, double v, bool ok) {
+          if (!ok || std::isnan(v)) keep[i] = 0;
+        });
+      } else if (c.has_validity()) {
+        for (size_t i = 0; i < c.length(); ++i) keep[i] = keep[i] && c.IsValid(i);
+      }
+    }
+    const std::vector<int64_t> rows = KeptRows(keep);
+    if (rows.size() != input.num_rows()) frame = input.Take(rows);
+  }
+
+  std::vector<Input> inputs;
+  int32_t offset = 0;
+  for (const std::string& name : names) {
+    const Column* c = frame.column(name).get();
+    const int32_t width = FeatureWidth(c->type());
+    inputs.push_back({c, &name, offset, width});
+    offset += width;
+  }
+  // After 'skip' no invalid value remains, so the fill code never throws.
+  const bool keep_invalid = policy != HandleInvalid::kError;
+  const size_t rows = frame.num_rows();
+  ColumnPtr out;
+  if (out_field.type.id == TypeId::kSparseVector) {
+    out = BuildSparseVectorColumn(ctx, rows, offset, [&](size_t begin, size_t end, SparseVectorBuilder& b) {
+      FillSparse(inputs, keep_invalid, begin, end, b);
+    });
+  } else {
+    out = BuildDenseVectorColumn(ctx, rows, offset, [&](size_t begin, size_t end, float* o) {
+      FillDense(inputs, offset, keep_invalid, begin, end, o);
+    });
+  }
+  return frame.WithField({out_field.name, out_field.type, {}}, std::move(out));
+}
+
+}  // namespace ember
