@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 #include "io/csv_writer.h"
-#include "io/ember_writer.h"
+#include "io/ember_file.h"
 #include "io/file_format.h"
 
 namespace ember {
