@@ -144,9 +144,13 @@ void ExpectPatternFrame(const DataFrame& f, size_t repeats) {
     EXPECT_EQ(f.column("i64")->values<int64_t>()[r], kInt64[i]) << at;
     ExpectFloatEq(kFloat32[i], f.column("f32")->values<float>()[r], at);
     EXPECT_EQ(f64.IsValid(r), i != 4) << at;
-    if (i != 4) ExpectFloatEq(kFloat64[i], f64.values<double>()[r], at);
+    if (i != 4) {
+      ExpectFloatEq(kFloat64[i], f64.values<double>()[r], at);
+    }
     EXPECT_EQ(s.IsValid(r), kStrings[i].has_value()) << at;
-    if (kStrings[i]) EXPECT_EQ(s.StringAt(r), *kStrings[i]) << at;
+    if (kStrings[i]) {
+      EXPECT_EQ(s.StringAt(r), *kStrings[i]) << at;
+    }
     const auto dense = f.column("dense")->DenseRow(r);
     EXPECT_EQ(std::vector<float>(dense.begin(), dense.end()),
               std::vector<float>(kDense.begin() + i * 3, kDense.begin() + i * 3 + 3)) << at;
@@ -258,7 +262,9 @@ TEST_P(EmberRoundTripTest, EveryTypeComesBackExactly) {
   EXPECT_EQ(info.schema, PatternFrame(1).schema());
   for (const EmberColumnInfo& col : info.columns) {
     EXPECT_EQ(col.compressed, c.compression == Compression::kZstd);
-    if (c.compression == Compression::kZstd) EXPECT_LT(col.stored_bytes, col.raw_bytes);
+    if (c.compression == Compression::kZstd) {
+      EXPECT_LT(col.stored_bytes, col.raw_bytes);
+    }
   }
 }
 
@@ -539,8 +545,8 @@ TEST_F(EmberDamageTest, BadOffsetsAreCaughtEvenWithoutChecksums) {
 }
 
 // Writes the fuzzer's seed files when EMBER_WRITE_FUZZ_SEEDS names a folder:
-//   EMBER_WRITE_FUZZ_SEEDS=tests/fuzz/ember_reader_fuzz \
-//     build/ember/src/io/ember_io_test --gtest_filter=EmberFuzzSeeds.*
+//   EMBER_WRITE_FUZZ_SEEDS=tests/fuzz/ember_reader_fuzz ember_io_test --gtest_filter='EmberFuzzSeeds.*'
+// (The seeds are committed; rewrite them after a format change.)
 TEST(EmberFuzzSeeds, Write) {
   const char* dir = std::getenv("EMBER_WRITE_FUZZ_SEEDS");
   if (dir == nullptr) GTEST_SKIP() << "set EMBER_WRITE_FUZZ_SEEDS to a folder to write the seeds";
