@@ -163,7 +163,7 @@ class ChunkParser {
     const char* after;
     bool ok;
     if constexpr (std::is_floating_point_v<T>) {
-      const auto r = fast_float::from_chars(q, end, v);
+      const auto r = ParseNumberPrefix(q, end, v);
       ok = r.ec == std::errc();
       after = r.ptr;
     } else {

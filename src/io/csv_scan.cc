@@ -126,8 +126,7 @@ void SkipBlankLine(Cursor& c) {
   }
 }
 
-std::vector<size_t> FindChunkStarts(std::string_view text, size_t begin, size_t chunk_bytes, const Context& ctx,
-                                    const ReleaseFn& release) {
+std::vector<size_t> FindChunkStarts(std::string_view text, size_t begin, size_t chunk_bytes, const Context& ctx) {
   EMBER_CHECK(chunk_bytes > 0, "chunk_bytes must be positive");
   std::vector<size_t> starts{begin};
   if (begin >= text.size()) return starts;
@@ -148,7 +147,6 @@ std::vector<size_t> FindChunkStarts(std::string_view text, size_t begin, size_t 
       ++p;
     }
     odd[r.index] = static_cast<uint8_t>(count & 1);
-    if (release) release(base + r.begin, r.end - r.begin);
   });
 
   bool parity = false;  // quotes in [begin, segment start) are odd

@@ -65,8 +65,7 @@ using ReleaseFn = std::function<void(const char* p, size_t n)>;
 /// later one is the first row start at or after begin + k * chunk_bytes
 /// (found through quote parity, so quoted newlines never split a row).
 /// Depends only on the text and chunk_bytes, never on the thread count.
-std::vector<size_t> FindChunkStarts(std::string_view text, size_t begin, size_t chunk_bytes, const Context& ctx,
-                                    const ReleaseFn& release);
+std::vector<size_t> FindChunkStarts(std::string_view text, size_t begin, size_t chunk_bytes, const Context& ctx);
 
 /// Rows and physical lines of one chunk that starts at a row start.
 struct ChunkCount {

@@ -4,6 +4,7 @@
 // parallel parse so both accept exactly the same spellings.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,6 +41,13 @@ bool ParseInt32(std::string_view text, int32_t& out);
 bool ParseInt64(std::string_view text, int64_t& out);
 bool ParseFloat32(std::string_view text, float& out);
 bool ParseFloat64(std::string_view text, double& out);
+
+/// Parses the longest number at the start of [first, last) exactly as
+/// fast_float::from_chars does, but takes a quicker exact path for plain
+/// decimals (no exponent, mantissa below 2^53 for double / 2^24 for float,
+/// at most 22 / 10 fraction digits): one correctly rounded division.
+template <class T>
+std::from_chars_result ParseNumberPrefix(const char* first, const char* last, T& out);
 
 /// `text` for an error message: control characters escaped, cut to at most
 /// `max_bytes` on a UTF-8 boundary, with "..." when cut.

@@ -1,0 +1,36 @@
+// Micro-benchmark of ReadCsv on a file named by EMBER_BENCH_CSV (skipped
+// when unset), e.g. a 1M x 29 numeric file; reports bytes per second.
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+#include "io/csv_reader.h"
+
+namespace ember {
+namespace {
+
+void BM_ReadCsv(benchmark::State& state) {
+  const char* path = std::getenv("EMBER_BENCH_CSV");
+  if (path == nullptr) {
+    state.SkipWithError("set EMBER_BENCH_CSV to a CSV file to benchmark");
+    return;
+  }
+  struct stat st {};
+  ::stat(path, &st);
+  const Context ctx = Context::Default(static_cast<int>(state.range(0)));
+  size_t rows = 0;
+  for (auto _ : state) {
+    const DataFrame df = ReadCsv(path, CsvReadOptions{}, ctx);
+    rows = df.num_rows();
+    benchmark::DoNotOptimize(df.num_columns());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * st.st_size);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * rows));
+}
+BENCHMARK(BM_ReadCsv)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace ember
