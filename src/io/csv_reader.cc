@@ -102,44 +102,63 @@ ColumnStore StoreOf(const Output& o) {
   return {o.values ? o.values->mutable_data() : nullptr, o.offsets ? o.offsets->mutable_as<int64_t>() : nullptr};
 }
 
-// Joins the chunks' string bytes and null rows of column c into its final
-// buffers and builds the column.
-ColumnPtr FinishColumn(size_t c, DataType type, Output& out, std::vector<Chunk>& chunks,
-                       std::vector<std::vector<ChunkColumnResult>>& results, size_t rows, const Context& ctx) {
+// Joins the chunks' string bytes and null rows into the columns' final
+// buffers (one parallel pass over the chunks for all columns) and builds the
+// columns.
+std::vector<ColumnPtr> FinishColumns(const ParseSetup& setup, std::vector<Output>& outputs,
+                                     const std::vector<Chunk>& chunks,
+                                     std::vector<std::vector<ChunkColumnResult>>& results, size_t rows,
+                                     const Context& ctx) {
   const size_t nchunks = chunks.size();
-  ColumnBuffers buffers;
-  if (type.id == TypeId::kString) {
-    std::vector<int64_t> base(nchunks + 1, 0);
-    for (size_t k = 0; k < nchunks; ++k) base[k + 1] = base[k] + static_cast<int64_t>(results[k][c].bytes.size());
-    auto bytes = Buffer::Allocate(static_cast<size_t>(base[nchunks]));
-    int64_t* offsets = out.offsets->mutable_as<int64_t>();
-    ParallelFor(ctx, nchunks, 1, [&](const BlockRange& r) {
-      std::string& part = results[r.index][c].bytes;
-      if (!part.empty()) std::memcpy(bytes->mutable_data() + base[r.index], part.data(), part.size());
-      std::string().swap(part);
-      const Chunk& ch = chunks[r.index];
-      for (size_t i = ch.first_row; i < ch.first_row + ch.rows; ++i) offsets[i] += base[r.index];
-    });
-    offsets[rows] = base[nchunks];
-    buffers.values = std::move(bytes);
-    buffers.offsets = std::move(out.offsets);
-  } else {
-    buffers.values = std::move(out.values);
+  const size_t ncols = setup.columns.size();
+  std::vector<ColumnBuffers> buffers(ncols);
+  std::vector<std::vector<int64_t>> base(ncols);  // string columns: byte offset of each chunk
+  std::vector<uint8_t*> validity(ncols, nullptr);
+  std::vector<std::byte*> bytes_out(ncols, nullptr);
+  std::vector<int64_t*> offsets_out(ncols, nullptr);
+  for (size_t c = 0; c < ncols; ++c) {
+    size_t nulls = 0;
+    for (size_t k = 0; k < nchunks; ++k) nulls += results[k][c].null_rows.size();
+    if (nulls > 0) {
+      auto v = Buffer::Allocate(rows);
+      validity[c] = v->mutable_as<uint8_t>();
+      buffers[c].validity = std::move(v);
+    }
+    if (setup.columns[c].type.id != TypeId::kString) {
+      buffers[c].values = std::move(outputs[c].values);
+      continue;
+    }
+    base[c].assign(nchunks + 1, 0);
+    for (size_t k = 0; k < nchunks; ++k) {
+      base[c][k + 1] = base[c][k] + static_cast<int64_t>(results[k][c].bytes.size());
+    }
+    auto bytes = Buffer::Allocate(static_cast<size_t>(base[c][nchunks]));
+    bytes_out[c] = bytes->mutable_data();
+    offsets_out[c] = outputs[c].offsets->mutable_as<int64_t>();
+    offsets_out[c][rows] = base[c][nchunks];
+    buffers[c].values = std::move(bytes);
+    buffers[c].offsets = std::move(outputs[c].offsets);
   }
-  size_t nulls = 0;
-  for (size_t k = 0; k < nchunks; ++k) nulls += results[k][c].null_rows.size();
-  if (nulls > 0) {
-    auto validity = Buffer::Allocate(rows);
-    uint8_t* v = validity->mutable_as<uint8_t>();
-    ParallelFor(ctx, nchunks, 1, [&](const BlockRange& r) {
-      const Chunk& ch = chunks[r.index];
-      std::memset(v + ch.first_row, 1, ch.rows);
-      for (uint32_t i : results[r.index][c].null_rows) v[ch.first_row + i] = 0;
-      std::vector<uint32_t>().swap(results[r.index][c].null_rows);
-    });
-    buffers.validity = std::move(validity);
-  }
-  return Column::Make(type, rows, std::move(buffers));
+  ParallelFor(ctx, nchunks, 1, [&](const BlockRange& r) {
+    const Chunk& ch = chunks[r.index];
+    for (size_t c = 0; c < ncols; ++c) {
+      ChunkColumnResult& part = results[r.index][c];
+      if (!base[c].empty()) {
+        const int64_t b = base[c][r.index];
+        if (!part.bytes.empty()) std::memcpy(bytes_out[c] + b, part.bytes.data(), part.bytes.size());
+        std::string().swap(part.bytes);
+        for (size_t i = ch.first_row; i < ch.first_row + ch.rows; ++i) offsets_out[c][i] += b;
+      }
+      if (validity[c] != nullptr) {
+        std::memset(validity[c] + ch.first_row, 1, ch.rows);
+        for (uint32_t i : part.null_rows) validity[c][ch.first_row + i] = 0;
+      }
+      std::vector<uint32_t>().swap(part.null_rows);
+    }
+  });
+  std::vector<ColumnPtr> columns;
+  for (size_t c = 0; c < ncols; ++c) columns.push_back(Column::Make(setup.columns[c].type, rows, std::move(buffers[c])));
+  return columns;
 }
 
 DataFrame EmptyFrame(const ParseSetup& setup) {
@@ -269,13 +288,8 @@ DataFrame ParseText(std::string_view text, std::string_view source, const CsvRea
   if (any_widened) parse_all(widen);
 
   std::vector<Field> fields;
-  std::vector<ColumnPtr> columns;
-  for (size_t c = 0; c < ncols; ++c) {
-    const ColumnSpec& spec = setup.columns[c];
-    columns.push_back(FinishColumn(c, spec.type, outputs[c], chunks, results, rows, ctx));
-    fields.push_back({spec.name, spec.type, {}});
-  }
-  return DataFrame::Make(Schema::Make(std::move(fields)), std::move(columns));
+  for (const ColumnSpec& spec : setup.columns) fields.push_back({spec.name, spec.type, {}});
+  return DataFrame::Make(Schema::Make(std::move(fields)), FinishColumns(setup, outputs, chunks, results, rows, ctx));
 }
 
 }  // namespace
