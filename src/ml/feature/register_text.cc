@@ -5,7 +5,13 @@
 #include "ml/feature/feature_hasher.h"
 #include "ml/feature/hashing_tf.h"
 #include "ml/feature/idf.h"
+#include "ml/feature/interaction.h"
+#include "ml/feature/ngram.h"
+#include "ml/feature/polynomial_expansion.h"
+#include "ml/feature/stop_words.h"
+#include "ml/feature/target_encoder.h"
 #include "ml/feature/tokenizers.h"
+#include "ml/feature/vector_slicer.h"
 
 namespace ember {
 
@@ -50,9 +56,16 @@ StageType Fitted(std::string doc) {
 void RegisterDerivedAndTextStages(StageRegistry& registry) {
   using K = StageKind;
   registry.Register(Validated<ExpressionStage>(K::kTransformer, "a float64 column computed by an arithmetic expression"));
+  registry.Register(Simple<PolynomialExpansion>(K::kTransformer, "all monomials of a vector up to a degree"));
+  registry.Register(Simple<Interaction>(K::kTransformer, "products of one value from each input column"));
+  registry.Register(Simple<VectorSlicer>(K::kTransformer, "selects features of a vector by index or name"));
+  registry.Register(Simple<TargetEncoder>(K::kEstimator, "encodes category indices by label statistics"));
+  registry.Register(Fitted<TargetEncoderModel>("replaces category indices by fitted label statistics"));
   registry.Register(Simple<FeatureHasher>(K::kTransformer, "hashes columns into a sparse vector (Spark's murmur3)"));
   registry.Register(Simple<Tokenizer>(K::kTransformer, "lowercases and splits text on whitespace"));
   registry.Register(Validated<RegexTokenizer>(K::kTransformer, "splits text by a regular expression"));
+  registry.Register(Simple<StopWordsRemover>(K::kTransformer, "drops stop words from token lists"));
+  registry.Register(Simple<NGram>(K::kTransformer, "n-grams of token lists"));
   registry.Register(Simple<HashingTF>(K::kTransformer, "term frequencies at hashed indices (Spark's murmur3)"));
   registry.Register(Simple<CountVectorizer>(K::kEstimator, "learns a vocabulary; maps documents to term counts"));
   registry.Register(Fitted<CountVectorizerModel>("term counts over a fitted vocabulary"));
