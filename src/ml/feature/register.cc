@@ -1,5 +1,6 @@
 #include "ml/feature/register.h"
 
+#include "ml/feature/one_hot_encoder.h"
 #include "ml/feature/string_indexer.h"
 #include "ml/feature/vector_assembler.h"
 
@@ -33,6 +34,7 @@ void RegisterFeatureStages(StageRegistry& registry) {
   AddTransformer<VectorAssembler>(registry, "concatenates numeric and vector columns into one vector column");
   AddEstimator<StringIndexer, StringIndexerModel>(registry, "maps string labels to indices ordered by frequency");
   AddTransformer<IndexToString>(registry, "maps label indices back to their strings");
+  AddEstimator<OneHotEncoder, OneHotEncoderModel>(registry, "encodes category indices as sparse one-hot vectors");
 }
 
 }  // namespace ember

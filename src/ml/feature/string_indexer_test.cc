@@ -140,3 +140,36 @@ TEST(IndexToStringTest, SchemaErrors) {
 
 }  // namespace
 }  // namespace ember
+
+namespace ember {
+namespace {
+
+// Label orders against pandas value_counts (frequencyDesc, ties alphabetical)
+// and sklearn's OrdinalEncoder (alphabetAsc codes) on real categorical
+// columns, tests/golden/feature/categorical.json.
+TEST(StringIndexerTest, MatchesPandasAndSklearnOnDatasets) {
+  const nlohmann::json golden = testing::LoadGolden("categorical.json");
+  for (const char* key : {"churn", "credit"}) {
+    const auto& g = golden.at(key);
+    const auto cols = g.at("columns").get<std::vector<std::string>>();
+    std::vector<ColumnPtr> columns;
+    std::vector<std::string> outputs;
+    for (const std::string& c : cols) {
+      columns.push_back(MakeStringColumn(g.at("strings").at(c).get<std::vector<std::string>>()));
+      outputs.push_back(c + "_idx");
+    }
+    const DataFrame df = DataFrame::Make(cols, columns);
+    auto freq = FitIndexer({{"inputCols", cols}, {"outputCols", outputs}}, df);
+    auto alpha = FitIndexer({{"inputCols", cols}, {"outputCols", outputs}, {"stringOrderType", "alphabetAsc"}}, df);
+    const DataFrame coded = alpha->Transform(df, Context::Default(2));
+    for (size_t k = 0; k < cols.size(); ++k) {
+      EXPECT_EQ(freq->labels()[k], g.at("frequency_desc_labels").at(cols[k]).get<std::vector<std::string>>());
+      EXPECT_EQ(alpha->labels()[k], g.at("alphabet_asc_labels").at(cols[k]).get<std::vector<std::string>>());
+      const auto idx = Doubles(*coded.column(outputs[k]));
+      for (size_t r = 0; r < idx.size(); ++r) ASSERT_EQ(idx[r], g.at("codes")[r][k].get<double>()) << cols[k] << r;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ember
