@@ -19,10 +19,12 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <zstd.h>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "io/ember_codec.h"
 
 namespace ember {
 namespace {
@@ -275,6 +277,60 @@ INSTANTIATE_TEST_SUITE_P(EmberLayouts, EmberRoundTripTest,
                                          RoundTripCase{Compression::kZstd, {333, 334}},
                                          RoundTripCase{Compression::kNone, {1, 2, 3, 997}}));
 
+TEST(EmberFileTest, ZstdSplitsMultiByteElements) {
+  TempDir dir;
+  WriteEmber(PatternFrame(200), dir / "z.ember", {.compression = Compression::kZstd}, Context::Default(1));
+  const json columns = FooterOf(Slurp(dir / "z.ember"))["row_groups"][0]["columns"];
+  EXPECT_EQ(columns[0]["values"]["codec"], "zstd");        // bool: 1-byte elements
+  EXPECT_EQ(columns[4]["values"]["codec"], "split_zstd");  // float64
+  EXPECT_EQ(columns[4]["validity"]["codec"], "zstd");
+  EXPECT_EQ(columns[5]["values"]["codec"], "zstd");        // string bytes
+  EXPECT_EQ(columns[5]["offsets"]["codec"], "split_zstd");
+  EXPECT_EQ(columns[7]["indices"]["codec"], "split_zstd");
+}
+
+TEST(EmberCodecTest, SplitPlanesByHand) {
+  // Two int32 elements 0x04030201 and 0x08070605 (little-endian bytes 01 02 03
+  // 04 05 06 07 08) split into planes 01 05 | 02 06 | 03 07 | 04 08.
+  const std::vector<uint8_t> raw = {1, 2, 3, 4, 5, 6, 7, 8};
+  const auto raw_bytes = std::as_bytes(std::span<const uint8_t>(raw));
+  const std::vector<std::byte> stored = EmberCompress(raw_bytes, EmberCodec::kSplitZstd, 4, 3);
+  std::vector<uint8_t> planes(8);
+  ASSERT_EQ(ZSTD_decompress(planes.data(), planes.size(), stored.data(), stored.size()), 8u);
+  EXPECT_EQ(planes, (std::vector<uint8_t>{1, 5, 2, 6, 3, 7, 4, 8}));
+
+  std::vector<uint8_t> back(8);
+  EmberDecoder decoder;
+  EXPECT_EQ(decoder.Decode(stored, EmberCodec::kSplitZstd, 4, std::as_writable_bytes(std::span<uint8_t>(back))), "");
+  EXPECT_EQ(back, raw);
+  std::vector<uint8_t> too_big(12);
+  EXPECT_EQ(decoder.Decode(stored, EmberCodec::kSplitZstd, 4, std::as_writable_bytes(std::span<uint8_t>(too_big))),
+            "zstd data decodes to 8 bytes instead of 12");
+}
+
+TEST(EmberCodecTest, SplitWorksInBlocksOf65536Elements) {
+  // Elements i = 0 .. 65538 (int32): block 0 holds 65536 elements, block 1
+  // the last three (65536 = 0x10000, 65537, 65538).
+  const size_t n = 65539;
+  std::vector<int32_t> raw(n);
+  for (size_t i = 0; i < n; ++i) raw[i] = static_cast<int32_t>(i);
+  const auto raw_bytes = std::as_bytes(std::span<const int32_t>(raw));
+  const std::vector<std::byte> stored = EmberCompress(raw_bytes, EmberCodec::kSplitZstd, 4, 3);
+  std::vector<uint8_t> planes(n * 4);
+  ASSERT_EQ(ZSTD_decompress(planes.data(), planes.size(), stored.data(), stored.size()), n * 4);
+  EXPECT_EQ(planes[0], 0);
+  EXPECT_EQ(planes[300], 300 & 0xff);              // block 0, plane 0: low bytes
+  EXPECT_EQ(planes[65536 + 300], 300 >> 8);        // block 0, plane 1
+  EXPECT_EQ(planes[2 * 65536 + 300], 0);           // block 0, plane 2
+  const std::vector<uint8_t> block1(planes.begin() + 4 * 65536, planes.end());
+  EXPECT_EQ(block1, (std::vector<uint8_t>{0, 1, 2, 0, 0, 0, 1, 1, 1, 0, 0, 0}));
+
+  std::vector<int32_t> back(n);
+  EmberDecoder decoder;
+  EXPECT_EQ(decoder.Decode(stored, EmberCodec::kSplitZstd, 4, std::as_writable_bytes(std::span<int32_t>(back))), "");
+  EXPECT_EQ(back, raw);
+}
+
 TEST(EmberFileTest, SmallFrameStoresIncompressibleBuffersRaw) {
   TempDir dir;
   WriteEmber(PatternFrame(1), dir / "s.ember", {.compression = Compression::kZstd}, Context::Default(1));
@@ -524,7 +580,9 @@ TEST_F(EmberDamageTest, FooterStructureIsChecked) {
              }),
              "overlap");
   EXPECT_HAS(error_with([](json& f) { f["row_groups"][0]["columns"][1]["values"]["codec"] = "lz4"; }),
-             "is 'lz4'; expected 'none' or 'zstd'");
+             "is 'lz4'; expected 'none', 'zstd' or 'split_zstd'");
+  EXPECT_HAS(error_with([](json& f) { f["row_groups"][0]["columns"][0]["values"]["codec"] = "split_zstd"; }),
+             "row_groups[0].columns[0] ('b').values uses split_zstd on 1-byte elements");
   EXPECT_HAS(error_with([](json& f) { f["row_groups"][0]["columns"][1]["values"]["xxhash64"] = 12; }),
              "xxhash64 should be a JSON string");
   EXPECT_HAS(error_with([](json& f) { f["row_groups"][0]["columns"][1]["values"]["xxhash64"] = "00zz"; }),

@@ -15,7 +15,26 @@ namespace ember {
 
 using nlohmann::json;
 
-std::string_view EmberCodecName(EmberCodec codec) { return codec == EmberCodec::kZstd ? "zstd" : "none"; }
+std::string_view EmberCodecName(EmberCodec codec) {
+  switch (codec) {
+    case EmberCodec::kNone: return "none";
+    case EmberCodec::kZstd: return "zstd";
+    case EmberCodec::kSplitZstd: return "split_zstd";
+  }
+  return "unknown";
+}
+
+size_t EmberElementWidth(DataType type, EmberBufferRole role) {
+  switch (role) {
+    case EmberBufferRole::kOffsets: return sizeof(int64_t);
+    case EmberBufferRole::kIndices: return sizeof(int32_t);
+    case EmberBufferRole::kValidity: return 1;
+    case EmberBufferRole::kValues: break;
+  }
+  if (type.id == TypeId::kString) return 1;
+  if (type.is_vector()) return sizeof(float);
+  return type.fixed_width();
+}
 
 std::string_view EmberBufferRoleName(EmberBufferRole role) {
   switch (role) {
@@ -164,7 +183,10 @@ class FooterParser {
                                                                                   type.ToString()));
       Expect(!present || use != 0, fmt::format("{}.{}", where, key),
              fmt::format("is present, but {} columns have no such buffer", type.ToString()));
-      if (present) chunk[role] = ParseBuffer(c[key], fmt::format("{}.{}", where, key));
+      if (!present) continue;
+      chunk[role] = ParseBuffer(c[key], fmt::format("{}.{}", where, key));
+      Expect(chunk[role]->codec != EmberCodec::kSplitZstd || EmberElementWidth(type, role) > 1,
+             fmt::format("{}.{}", where, key), "uses split_zstd on 1-byte elements");
     }
     CheckSizes(chunk, where, type, rows);
     return chunk;
@@ -181,8 +203,10 @@ class FooterParser {
       ref.codec = EmberCodec::kNone;
     } else if (codec == "zstd") {
       ref.codec = EmberCodec::kZstd;
+    } else if (codec == "split_zstd") {
+      ref.codec = EmberCodec::kSplitZstd;
     } else {
-      Expect(false, where + ".codec", fmt::format("is '{}'; expected 'none' or 'zstd'", codec));
+      Expect(false, where + ".codec", fmt::format("is '{}'; expected 'none', 'zstd' or 'split_zstd'", codec));
     }
     const std::string hash = Member(b, "xxhash64", where, json::value_t::string).get<std::string>();
     Expect(hash.size() == 16 && hash.find_first_not_of("0123456789abcdef") == std::string::npos, where + ".xxhash64",

@@ -32,6 +32,10 @@ inline constexpr size_t kEmberBufferRoles = 4;
 /// "values", "offsets", "indices", "validity" (the footer's keys).
 std::string_view EmberBufferRoleName(EmberBufferRole role);
 
+/// Bytes per element of a buffer (what split_zstd splits by): 8 for offsets,
+/// 4 for indices, 1 for validity and string bytes, the value width otherwise.
+size_t EmberElementWidth(DataType type, EmberBufferRole role);
+
 /// One column's buffers inside one row group; absent slots are not stored.
 struct EmberColumnChunk {
   std::array<std::optional<EmberBufferRef>, kEmberBufferRoles> buffers;

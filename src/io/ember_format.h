@@ -28,9 +28,21 @@
 //                    values   (float32, entries)
 //     any type       validity (optional; one byte per row, 1 valid, 0 null)
 //   Offsets are local to their row group: they start at 0 in every group.
-//   Each buffer is stored either raw (codec "none") or as one or more zstd
-//   frames (codec "zstd") that decompress to exactly raw_size bytes. The
-//   xxhash64 (seed 0) is taken over the stored bytes, i.e. after
+//   Each buffer is stored with one codec:
+//     "none"        the raw bytes (stored_size == raw_size)
+//     "zstd"        one or more zstd frames that decompress to exactly
+//                   raw_size bytes
+//     "split_zstd"  byte-stream split, then zstd. The elements of the
+//                   buffer, of width w (8 for int64, float64 and offsets; 4
+//                   for int32, float32, vector values and sparse indices;
+//                   never 1), are taken in blocks of 65536 (the last block
+//                   shorter); a block of c elements is rearranged in place
+//                   into w planes of c bytes, plane k holding byte k of each
+//                   element in order. The rearranged buffer is stored as for
+//                   "zstd". Floats compress better and decode about twice as
+//                   fast this way (as Parquet's BYTE_STREAM_SPLIT); blocks
+//                   let a reader undo the split in cache.
+//   The xxhash64 (seed 0) is taken over the stored bytes, i.e. after
 //   compression.
 //
 // Footer (the bytes between the end of the data region and the tail)
@@ -47,7 +59,8 @@
 //       ...]
 //   }
 //   BUF = {"offset": u64, "stored_size": u64, "raw_size": u64,
-//          "codec": "none" | "zstd", "xxhash64": "16 lowercase hex digits"}
+//          "codec": "none" | "zstd" | "split_zstd",
+//          "xxhash64": "16 lowercase hex digits"}
 //   Unknown keys are ignored; every key listed above is required (the
 //   buffer keys as the column type demands, and only those). A file with no
 //   columns has num_rows 0.
@@ -86,11 +99,13 @@ inline constexpr size_t kEmberAlignment = 64;
 /// most 128 KiB); a larger raw_size claim is corrupt, which bounds the memory
 /// a hostile file can make a reader allocate.
 inline constexpr uint64_t kZstdMaxExpansion = 32768;
+/// Elements per block of the split_zstd byte-stream split.
+inline constexpr size_t kEmberSplitBlock = 65536;
 
 /// How one stored buffer is encoded.
-enum class EmberCodec : uint8_t { kNone, kZstd };
+enum class EmberCodec : uint8_t { kNone, kZstd, kSplitZstd };
 
-/// "none" or "zstd".
+/// "none", "zstd" or "split_zstd".
 std::string_view EmberCodecName(EmberCodec codec);
 
 }  // namespace ember

@@ -2,8 +2,6 @@
 // each column is built in parallel: its buffers' checksums verified, and
 // either viewed in place (one row group, stored raw) or assembled into one
 // buffer per slot, decompressing each row group's part straight into place.
-#include <zstd.h>
-
 #include <cstring>
 #include <memory>
 
@@ -13,6 +11,7 @@
 #include "core/hash.h"
 #include "core/mapped_file.h"
 #include "core/parallel_for.h"
+#include "io/ember_codec.h"
 #include "io/ember_file.h"
 #include "io/ember_footer.h"
 
@@ -28,12 +27,8 @@ struct FileBytes {
   std::string_view name;
 };
 
-struct DCtxDeleter {
-  void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
-};
-
 /// Builds one column from its row groups. One per column task; owns the
-/// task's zstd context.
+/// task's decoder (zstd context and scratch).
 class ColumnBuilder {
  public:
   ColumnBuilder(const FileBytes& file, const EmberFooter& footer, size_t column, const EmberReadOptions& options)
@@ -87,15 +82,9 @@ class ColumnBuilder {
       if (ref.raw_size > 0) std::memcpy(dst, Stored(ref), ref.raw_size);
       return;
     }
-    if (!dctx_) {
-      dctx_.reset(ZSTD_createDCtx());
-      if (!dctx_) throw std::bad_alloc();
-    }
-    const size_t n = ZSTD_decompressDCtx(dctx_.get(), dst, ref.raw_size, Stored(ref), ref.stored_size);
-    if (ZSTD_isError(n)) Corrupt(group, role, fmt::format("zstd data does not decode ({})", ZSTD_getErrorName(n)));
-    if (n != ref.raw_size) {
-      Corrupt(group, role, fmt::format("zstd data decodes to {} bytes instead of {}", n, ref.raw_size));
-    }
+    const std::string error = decoder_.Decode({Stored(ref), ref.stored_size}, ref.codec,
+                                              EmberElementWidth(type_, role), {dst, ref.raw_size});
+    if (!error.empty()) Corrupt(group, role, error);
   }
 
   /// Entries of values (string bytes, sparse entries) in one row group.
@@ -170,7 +159,7 @@ class ColumnBuilder {
   size_t column_;
   const EmberReadOptions& options_;
   DataType type_;
-  std::unique_ptr<ZSTD_DCtx, DCtxDeleter> dctx_;
+  EmberDecoder decoder_;
 };
 
 DataFrame ReadFromBytes(const FileBytes& file, const EmberReadOptions& options, const Context& ctx) {
@@ -216,7 +205,7 @@ EmberFileInfo ReadEmberInfo(const std::string& path) {
         if (!ref) continue;
         info.columns[c].stored_bytes += ref->stored_size;
         info.columns[c].raw_bytes += ref->raw_size;
-        info.columns[c].compressed |= ref->codec == EmberCodec::kZstd;
+        info.columns[c].compressed |= ref->codec != EmberCodec::kNone;
       }
     }
   }

@@ -1,8 +1,6 @@
 // Writing .ember files: one row group per Append, buffers hashed and
 // (optionally) zstd-compressed in parallel, then written in order at
 // 64-byte-aligned offsets; the footer and tail go last (ember_format.h).
-#include <zstd.h>
-
 #include <cstring>
 #include <memory>
 
@@ -12,6 +10,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/parallel_for.h"
+#include "io/ember_codec.h"
 #include "io/ember_file.h"
 #include "io/ember_footer.h"
 
@@ -32,6 +31,7 @@ namespace {
 struct PendingBuffer {
   size_t column = 0;
   EmberBufferRole role = EmberBufferRole::kValues;
+  size_t width = 1;                 // element width (what split_zstd splits by)
   const std::byte* data = nullptr;  // raw bytes, kept alive by the batch or `owned`
   size_t size = 0;
   BufferPtr owned;                  // rebased offsets, when the column was a slice
@@ -58,6 +58,7 @@ void CollectBuffers(size_t index, const Column& column, std::vector<PendingBuffe
     PendingBuffer p;
     p.column = index;
     p.role = role;
+    p.width = EmberElementWidth(column.type(), role);
     p.data = data;
     p.size = size;
     p.owned = std::move(owned);
@@ -87,17 +88,14 @@ void Encode(const EmberWriteOptions& options, PendingBuffer* p) {
   p->ref.raw_size = p->size;
   p->ref.codec = EmberCodec::kNone;
   if (options.compression == Compression::kZstd && p->size > 0) {
-    std::vector<std::byte> out(ZSTD_compressBound(p->size));
-    const size_t n = ZSTD_compress(out.data(), out.size(), p->data, p->size, options.zstd_level);
-    EMBER_CHECK(!ZSTD_isError(n), "zstd compression failed: {}", ZSTD_getErrorName(n));
-    if (n < p->size) {
-      out.resize(n);
-      out.shrink_to_fit();
+    const EmberCodec codec = p->width > 1 ? EmberCodec::kSplitZstd : EmberCodec::kZstd;
+    std::vector<std::byte> out = EmberCompress({p->data, p->size}, codec, p->width, options.zstd_level);
+    if (out.size() < p->size) {
       p->compressed = std::move(out);
-      p->ref.codec = EmberCodec::kZstd;
+      p->ref.codec = codec;
     }
   }
-  const bool zstd = p->ref.codec == EmberCodec::kZstd;
+  const bool zstd = p->ref.codec != EmberCodec::kNone;
   p->ref.stored_size = zstd ? p->compressed.size() : p->size;
   p->ref.xxhash64 = Hash64(zstd ? p->compressed.data() : p->data, p->ref.stored_size);
 }
@@ -123,9 +121,9 @@ EmberFileWriter& EmberFileWriter::operator=(EmberFileWriter&&) noexcept = defaul
 EmberFileWriter::~EmberFileWriter() = default;
 
 EmberFileWriter EmberFileWriter::Open(std::string path, Schema schema, EmberWriteOptions options) {
-  if (options.compression == Compression::kZstd && (options.zstd_level < 1 || options.zstd_level > ZSTD_maxCLevel())) {
-    throw InvalidArgument(fmt::format("cannot write '{}': zstd_level is {}; valid levels are 1 to {}", path,
-                                      options.zstd_level, ZSTD_maxCLevel()));
+  if (options.compression == Compression::kZstd && (options.zstd_level < 1 || options.zstd_level > 22)) {
+    throw InvalidArgument(fmt::format("cannot write '{}': zstd_level is {}; valid levels are 1 to 22", path,
+                                      options.zstd_level));
   }
   for (const Field& f : schema.fields()) {
     if (f.type.id == TypeId::kDenseVector && f.type.dim <= 0) {
@@ -162,7 +160,7 @@ void EmberFileWriter::Append(const DataFrame& batch, const Context& ctx) {
     for (PendingBuffer& p : pending) {
       s.file.PadTo(kEmberAlignment);
       p.ref.offset = s.file.offset();
-      const bool zstd = p.ref.codec == EmberCodec::kZstd;
+      const bool zstd = p.ref.codec != EmberCodec::kNone;
       s.file.Write(zstd ? p.compressed.data() : p.data, p.ref.stored_size);
       group.columns[p.column][p.role] = p.ref;
       p.compressed = {};  // release as we go: memory stays bounded by the batch
