@@ -1,6 +1,7 @@
 #include "ml/feature/register.h"
 
 #include "ml/feature/one_hot_encoder.h"
+#include "ml/feature/register_text.h"
 #include "ml/feature/string_indexer.h"
 #include "ml/feature/vector_assembler.h"
 
@@ -35,6 +36,7 @@ void RegisterFeatureStages(StageRegistry& registry) {
   AddEstimator<StringIndexer, StringIndexerModel>(registry, "maps string labels to indices ordered by frequency");
   AddTransformer<IndexToString>(registry, "maps label indices back to their strings");
   AddEstimator<OneHotEncoder, OneHotEncoderModel>(registry, "encodes category indices as sparse one-hot vectors");
+  RegisterDerivedAndTextStages(registry);
 }
 
 }  // namespace ember
