@@ -39,7 +39,10 @@ void ValidateOptions(const CsvReadOptions& o) {
   if (o.float_type != DataType::Float64() && o.float_type != DataType::Float32()) {
     throw InvalidArgument(fmt::format("CSV float_type must be float64 or float32, not {}", o.float_type.ToString()));
   }
-  if (o.chunk_bytes == 0) throw InvalidArgument("CSV chunk_bytes must be positive");
+  // Chunk-local row numbers are 32-bit; a chunk holds at most chunk_bytes + 1 rows.
+  if (o.chunk_bytes == 0 || o.chunk_bytes > (size_t{1} << 30)) {
+    throw InvalidArgument(fmt::format("CSV chunk_bytes must be in [1, 2^30], not {}", o.chunk_bytes));
+  }
   for (const auto& [name, type] : o.column_types) {
     if (type.is_vector()) {
       throw InvalidArgument(fmt::format("column '{}': a CSV column cannot be read as {}; use a scalar type", name,

@@ -35,6 +35,7 @@ struct CsvReadOptions {
   DataType float_type = DataType::Float64();
   /// Target bytes per parallel chunk. The result never depends on it (nor on
   /// the thread count); smaller values only exercise more chunk boundaries.
+  /// At most 2^30.
   size_t chunk_bytes = size_t{1} << 20;
 };
 
