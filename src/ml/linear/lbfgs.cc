@@ -230,6 +230,12 @@ LbfgsResult MinimizeLbfgs(const SmoothObjective& objective, std::vector<double> 
         ok = std::isfinite(total_new) && total_new <= total + 1e-4 * decrease;
       }
     }
+    if (ok && owlqn && !(total_new < total)) {
+      // The projected step no longer decreases the objective: at machine precision.
+      result.converged = true;
+      result.stop_reason = "no further decrease";
+      break;
+    }
     if (!ok) {
       result.stop_reason = "line search failed";
       // A failed search at a point where nothing decreases further is convergence in practice.

@@ -34,7 +34,8 @@ struct LbfgsResult {
   int iterations = 0;
   bool converged = false;
   /// Why it stopped: "relative objective change below tolerance",
-  /// "gradient below tolerance", "max iterations reached", "line search failed".
+  /// "gradient below tolerance", "no further decrease", "max iterations reached",
+  /// "line search failed" (at machine precision when tolerance is 0).
   std::string stop_reason;
 };
 
