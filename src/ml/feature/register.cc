@@ -2,6 +2,8 @@
 
 #include "ml/feature/one_hot_encoder.h"
 #include "ml/feature/register_text.h"
+#include "ml/feature/robust_scaler.h"
+#include "ml/feature/scalers.h"
 #include "ml/feature/string_indexer.h"
 #include "ml/feature/vector_assembler.h"
 
@@ -36,6 +38,10 @@ void RegisterFeatureStages(StageRegistry& registry) {
   AddEstimator<StringIndexer, StringIndexerModel>(registry, "maps string labels to indices ordered by frequency");
   AddTransformer<IndexToString>(registry, "maps label indices back to their strings");
   AddEstimator<OneHotEncoder, OneHotEncoderModel>(registry, "encodes category indices as sparse one-hot vectors");
+  AddEstimator<StandardScaler, StandardScalerModel>(registry, "scales vector features to unit standard deviation");
+  AddEstimator<MinMaxScaler, MinMaxScalerModel>(registry, "rescales vector features to [min, max]");
+  AddEstimator<MaxAbsScaler, MaxAbsScalerModel>(registry, "scales vector features to [-1, 1] by their max |x|");
+  AddEstimator<RobustScaler, RobustScalerModel>(registry, "scales vector features by a quantile range");
   RegisterDerivedAndTextStages(registry);
 }
 
