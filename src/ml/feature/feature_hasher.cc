@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
@@ -91,8 +92,8 @@ namespace {
 void AppendValueText(const Column& c, size_t row, std::string& out) {
   switch (c.type().id) {
     case TypeId::kBool: out += c.values<uint8_t>()[row] ? "true" : "false"; break;
-    case TypeId::kInt32: out += std::to_string(c.values<int32_t>()[row]); break;
-    case TypeId::kInt64: out += std::to_string(c.values<int64_t>()[row]); break;
+    case TypeId::kInt32: fmt::format_to(std::back_inserter(out), "{}", c.values<int32_t>()[row]); break;
+    case TypeId::kInt64: fmt::format_to(std::back_inserter(out), "{}", c.values<int64_t>()[row]); break;
     case TypeId::kFloat32: out += JavaNumberString(c.values<float>()[row], true); break;
     default: out += JavaNumberString(c.NumericAt(row), false); break;
   }
