@@ -37,12 +37,14 @@ BinaryClassificationEvaluator::BinaryClassificationEvaluator(ParamMap params) : 
 
 namespace {
 
-// The positive-class scores: a zero-copy view of a float32 column, floats
-// taken from entry 1 of a vector column, or doubles from any other numeric type.
+// The positive-class scores: a zero-copy view of a float32 or float64
+// column, floats taken from entry 1 of a vector column, or doubles converted
+// from an integer or bool column.
 struct Scores {
   std::span<const float> floats;
   std::vector<float> float_storage;
-  std::vector<double> doubles;
+  std::span<const double> doubles;
+  std::vector<double> double_storage;
   bool is_float = false;
 };
 
@@ -55,8 +57,19 @@ Scores ReadScores(const ParamMap& params, const DataFrame& data, const Context& 
   const Column& c = FindColumn(params, data, "rawPredictionCol");
   const DataType& type = c.type();
   Scores s;
+  if (type.id == TypeId::kFloat64) {
+    RejectNulls(params, "rawPredictionCol", c, ctx);
+    s.doubles = c.values<double>();
+    ParallelFor(ctx, c.length(), kDefaultBlockRows, [&](const BlockRange& r) {
+      for (size_t i = r.begin; i < r.end; ++i) {
+        if (std::isnan(s.doubles[i])) [[unlikely]] ThrowNaN(params, i);
+      }
+    });
+    return s;
+  }
   if (type.is_numeric() && type.id != TypeId::kFloat32) {
-    s.doubles = ReadValues(params, data, "rawPredictionCol", ctx, Infinities::kAllow);
+    s.double_storage = ReadValues(params, data, "rawPredictionCol", ctx, Infinities::kAllow);
+    s.doubles = s.double_storage;
     return s;
   }
   if (!type.is_numeric() && !(type.is_vector() && type.dim == 2)) {
@@ -124,7 +137,7 @@ BinaryCurveAreas BinaryClassificationEvaluator::EvaluateAll(const DataFrame& dat
   const std::vector<uint8_t> labels = ReadBinaryLabels(params(), data, ctx);
   const std::vector<double> weights = ReadWeights(params(), data, ctx);
   return scores.is_float ? ComputeBinaryAreas(scores.floats, labels, weights, ctx)
-                         : ComputeBinaryAreas(std::span<const double>(scores.doubles), labels, weights, ctx);
+                         : ComputeBinaryAreas(scores.doubles, labels, weights, ctx);
 }
 
 double BinaryClassificationEvaluator::Evaluate(const DataFrame& data, const Context& ctx) const {

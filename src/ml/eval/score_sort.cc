@@ -9,19 +9,6 @@
 
 namespace ember {
 
-uint32_t DescendingKey(float score) {
-  // Adding +0.0 turns -0.0 into +0.0, so the two zeros tie.
-  const auto u = std::bit_cast<uint32_t>(score + 0.0f);
-  const uint32_t ascending = (u & 0x80000000u) != 0 ? ~u : (u | 0x80000000u);
-  return ~ascending;
-}
-
-uint64_t DescendingKey(double score) {
-  const auto u = std::bit_cast<uint64_t>(score + 0.0);
-  const uint64_t ascending = (u & 0x8000000000000000ull) != 0 ? ~u : (u | 0x8000000000000000ull);
-  return ~ascending;
-}
-
 namespace {
 
 // 8-bit digits: 256 buckets per block keep the scatter's write streams in
@@ -33,6 +20,53 @@ constexpr size_t kSmallSort = 2048;
 // Rows per block: a function of the row count only (never the thread count).
 constexpr size_t kMinSortBlock = size_t{1} << 16;
 constexpr size_t kMaxSortBlocks = 64;
+
+// 64-bit keys are radix-sorted on their high 32 bits only (half the passes);
+// runs that share those bits are then put in full-key order here. Scores of
+// real data rarely share 32 high bits unless they are equal, so runs are
+// short or already in order.
+constexpr size_t kRefineBlock = size_t{1} << 16;
+constexpr size_t kInsertionRun = 32;
+
+void RefineRuns(std::span<SortRecord<uint64_t>> a, const Context& ctx) {
+  using Rec = SortRecord<uint64_t>;
+  const size_t n = a.size();
+  auto high = [](const Rec& r) { return r.key >> 32; };
+  const size_t blocks = NumBlocks(n, kRefineBlock);
+  std::vector<size_t> starts(blocks + 1, n);
+  starts[0] = 0;
+  for (size_t b = 1; b < blocks; ++b) {
+    size_t s = std::max(b * kRefineBlock, starts[b - 1]);
+    if (s > 0 && s < n && high(a[s]) == high(a[s - 1])) {
+      const uint64_t h = high(a[s - 1]);
+      s = static_cast<size_t>(std::upper_bound(a.begin() + static_cast<std::ptrdiff_t>(s), a.end(), h,
+                                               [&](uint64_t v, const Rec& r) { return v < high(r); }) -
+                              a.begin());
+    }
+    starts[b] = s;
+  }
+  auto by_key = [](const Rec& x, const Rec& y) { return x.key < y.key; };
+  ParallelFor(ctx, blocks, 1, [&](const BlockRange& r) {
+    const size_t end = starts[r.index + 1];
+    for (size_t i = starts[r.index]; i < end;) {
+      size_t j = i + 1;
+      while (j < end && high(a[j]) == high(a[i])) ++j;
+      Rec* first = a.data() + i;
+      Rec* last = a.data() + j;
+      if (j - i <= kInsertionRun) {
+        for (Rec* p = first + 1; p < last; ++p) {  // insertion sort: stable, no allocation
+          const Rec v = *p;
+          Rec* q = p;
+          for (; q > first && v.key < (q - 1)->key; --q) *q = *(q - 1);
+          *q = v;
+        }
+      } else if (!std::is_sorted(first, last, by_key)) {
+        std::stable_sort(first, last, by_key);
+      }
+      i = j;
+    }
+  });
+}
 
 template <class K>
 std::span<SortRecord<K>> RadixSortImpl(std::span<SortRecord<K>> records, std::span<SortRecord<K>> scratch,
@@ -49,7 +83,8 @@ std::span<SortRecord<K>> RadixSortImpl(std::span<SortRecord<K>> records, std::sp
   std::vector<size_t> counts(blocks * kBuckets);
   SortRecord<K>* src = records.data();
   SortRecord<K>* dst = scratch.data();
-  for (int shift = 0; shift < static_cast<int>(sizeof(K) * 8); shift += kDigitBits) {
+  constexpr int kFirstShift = sizeof(K) == 8 ? 32 : 0;
+  for (int shift = kFirstShift; shift < static_cast<int>(sizeof(K) * 8); shift += kDigitBits) {
     ParallelFor(ctx, n, block, [&](const BlockRange& r) {
       size_t* c = counts.data() + r.index * kBuckets;
       std::fill(c, c + kBuckets, 0);
@@ -76,7 +111,9 @@ std::span<SortRecord<K>> RadixSortImpl(std::span<SortRecord<K>> records, std::sp
     });
     std::swap(src, dst);
   }
-  return src == records.data() ? records : scratch;
+  const std::span<SortRecord<K>> sorted = src == records.data() ? records : scratch;
+  if constexpr (kFirstShift > 0) RefineRuns(sorted, ctx);
+  return sorted;
 }
 
 }  // namespace

@@ -29,11 +29,15 @@ TEST(ScoreSortTest, ZerosOfBothSignsTie) {
   EXPECT_EQ(DescendingKey(0.0f), DescendingKey(-0.0f));
 }
 
+// Keys are (random % key_range) << shift | (random % low_range): a shift of
+// 32 makes runs that share their high half, which the 64-bit sort refines.
 template <class K>
-void CheckMatchesStableSort(size_t n, K key_range, int threads) {
+void CheckMatchesStableSort(size_t n, K key_range, int threads, int shift = 0, K low_range = 1) {
   std::mt19937_64 rng(n);
   std::vector<SortRecord<K>> records(n);
-  for (size_t i = 0; i < n; ++i) records[i] = {static_cast<K>(rng() % key_range), static_cast<uint32_t>(i)};
+  for (size_t i = 0; i < n; ++i) {
+    records[i] = {static_cast<K>((rng() % key_range) << shift | (rng() % low_range)), static_cast<uint32_t>(i)};
+  }
   std::vector<SortRecord<K>> expected = records;
   std::stable_sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
   std::vector<SortRecord<K>> scratch(n);
@@ -56,7 +60,9 @@ TEST(ScoreSortTest, RadixSortIsStableForAnyThreadCount) {
     CheckMatchesStableSort<uint32_t>(100000, 1000, threads);
     CheckMatchesStableSort<uint32_t>(70000, std::numeric_limits<uint32_t>::max(), threads);
     CheckMatchesStableSort<uint64_t>(100000, std::numeric_limits<uint64_t>::max(), threads);
-    CheckMatchesStableSort<uint64_t>(50000, 7, threads);  // seven of eight passes skipped
+    CheckMatchesStableSort<uint64_t>(50000, 7, threads);  // one run: every key has high half 0
+    CheckMatchesStableSort<uint64_t>(150000, 40, threads, 32, 5000);  // long runs, across refine blocks
+    CheckMatchesStableSort<uint64_t>(100000, 20000, threads, 32, 1000);  // short runs (insertion sort)
   }
 }
 
