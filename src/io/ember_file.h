@@ -20,8 +20,9 @@ namespace ember {
 enum class Compression { kNone, kZstd };
 
 struct EmberWriteOptions {
-  /// kZstd compresses each buffer on its own; a buffer that zstd does not
-  /// shrink is stored raw. Default: no compression (fastest to load).
+  /// kZstd compresses each buffer on its own (multi-byte elements after a
+  /// byte-stream split: codec split_zstd); a buffer that does not shrink is
+  /// stored raw. Default: no compression (fastest to load, zero-copy).
   Compression compression = Compression::kNone;
   /// zstd level in [1, 22]; only read with kZstd. Default 3.
   int zstd_level = 3;
