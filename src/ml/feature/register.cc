@@ -1,5 +1,6 @@
 #include "ml/feature/register.h"
 
+#include "ml/feature/imputer.h"
 #include "ml/feature/one_hot_encoder.h"
 #include "ml/feature/register_text.h"
 #include "ml/feature/robust_scaler.h"
@@ -42,6 +43,7 @@ void RegisterFeatureStages(StageRegistry& registry) {
   AddEstimator<MinMaxScaler, MinMaxScalerModel>(registry, "rescales vector features to [min, max]");
   AddEstimator<MaxAbsScaler, MaxAbsScalerModel>(registry, "scales vector features to [-1, 1] by their max |x|");
   AddEstimator<RobustScaler, RobustScalerModel>(registry, "scales vector features by a quantile range");
+  AddEstimator<Imputer, ImputerModel>(registry, "fills missing values with the column's mean, median or mode");
   RegisterDerivedAndTextStages(registry);
 }
 
