@@ -1,12 +1,12 @@
 #include "ml/eval/binary_curve.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "core/error.h"
 #include "core/parallel_for.h"
@@ -152,11 +152,11 @@ bool FitsFloat(double v) {
 }
 
 void CheckSizes(size_t scores, size_t labels, size_t weights) {
-  EMBER_CHECK(labels == scores && (weights == 0 || weights == scores),
-              "{} scores, {} labels and {} weights", scores, labels, weights);
+  EMBER_CHECK(labels == scores && (weights == 0 || weights == scores), "{} scores, {} labels and {} weights", scores,
+              labels, weights);
   if (scores > kMaxBinaryRows) {
-    throw InvalidArgument(fmt::format("binary curve areas take at most {} rows, got {}; evaluate a sample",
-                                      kMaxBinaryRows, scores));
+    throw InvalidArgument(
+        fmt::format("binary curve areas take at most {} rows, got {}; evaluate a sample", kMaxBinaryRows, scores));
   }
 }
 

@@ -1,9 +1,9 @@
 #include "ml/eval/binary_evaluator.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "core/error.h"
 #include "core/parallel_for.h"
@@ -62,7 +62,8 @@ Scores ReadScores(const ParamMap& params, const DataFrame& data, const Context& 
     s.doubles = c.values<double>();
     ParallelFor(ctx, c.length(), kDefaultBlockRows, [&](const BlockRange& r) {
       for (size_t i = r.begin; i < r.end; ++i) {
-        if (std::isnan(s.doubles[i])) [[unlikely]] ThrowNaN(params, i);
+        if (std::isnan(s.doubles[i])) [[unlikely]]
+          ThrowNaN(params, i);
       }
     });
     return s;
@@ -73,10 +74,10 @@ Scores ReadScores(const ParamMap& params, const DataFrame& data, const Context& 
     return s;
   }
   if (!type.is_numeric() && !(type.is_vector() && type.dim == 2)) {
-    throw SchemaError(fmt::format("{}: rawPredictionCol column '{}' must be numeric or a vector of 2 "
-                                  "(entry 1 scores the positive class), got {}",
-                                  params.table().stage_name(), params.GetString("rawPredictionCol"),
-                                  type.ToString()));
+    throw SchemaError(
+        fmt::format("{}: rawPredictionCol column '{}' must be numeric or a vector of 2 "
+                    "(entry 1 scores the positive class), got {}",
+                    params.table().stage_name(), params.GetString("rawPredictionCol"), type.ToString()));
   }
   RejectNulls(params, "rawPredictionCol", c, ctx);
   s.is_float = true;
@@ -103,7 +104,8 @@ Scores ReadScores(const ParamMap& params, const DataFrame& data, const Context& 
   }
   ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
     for (size_t i = r.begin; i < r.end; ++i) {
-      if (std::isnan(s.floats[i])) [[unlikely]] ThrowNaN(params, i);
+      if (std::isnan(s.floats[i])) [[unlikely]]
+        ThrowNaN(params, i);
     }
   });
   return s;
@@ -118,9 +120,10 @@ std::vector<uint8_t> ReadBinaryLabels(const ParamMap& params, const DataFrame& d
       for (size_t i = r.begin; i < r.end; ++i) {
         const double v = get(i);
         if (v != 0 && v != 1) [[unlikely]] {
-          throw InvalidArgument(fmt::format("{}: labelCol column '{}' has the label {} at row {}; binary labels "
-                                            "must be 0 or 1",
-                                            params.table().stage_name(), params.GetString("labelCol"), v, i));
+          throw InvalidArgument(
+              fmt::format("{}: labelCol column '{}' has the label {} at row {}; binary labels "
+                          "must be 0 or 1",
+                          params.table().stage_name(), params.GetString("labelCol"), v, i));
         }
         labels[i] = v == 1 ? 1 : 0;
       }

@@ -1,10 +1,10 @@
 // Exact AUC on 10M scores: the sort-and-sweep kernel on double and float
 // scores, and the whole BinaryClassificationEvaluator on a DataFrame.
 // Arguments: rows, threads. Reports rows per second.
+#include <benchmark/benchmark.h>
+
 #include <random>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "ml/eval/binary_curve.h"
 #include "ml/eval/binary_evaluator.h"

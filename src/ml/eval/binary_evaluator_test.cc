@@ -1,13 +1,13 @@
 #include "ml/eval/binary_evaluator.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/error.h"
 
@@ -57,7 +57,7 @@ TEST(BinaryEvaluatorTest, InvertedClassifier) {
   EXPECT_DOUBLE_EQ(a.roc, 0.0);
   // Points (0,0) [Spark's first] (0,0) (0,0) (.5,1/3) (1,1/2).
   EXPECT_DOUBLE_EQ(a.pr, 0.5 * (1.0 / 3) / 2 + 0.5 * (1.0 / 3 + 0.5) / 2);  // 7/24
-  EXPECT_DOUBLE_EQ(a.ap, 0.5 / 3 + 0.25);                                  // 5/12
+  EXPECT_DOUBLE_EQ(a.ap, 0.5 / 3 + 0.25);                                   // 5/12
 }
 
 TEST(BinaryEvaluatorTest, AllScoresTiedIsOneThreshold) {
@@ -69,9 +69,9 @@ TEST(BinaryEvaluatorTest, AllScoresTiedIsOneThreshold) {
 
 TEST(BinaryEvaluatorTest, TiesBetweenClassesCountHalf) {
   const Areas a = Evaluate(Frame({0.8, 0.6, 0.6, 0.2}, {1, 1, 0, 0}));
-  EXPECT_DOUBLE_EQ(a.roc, 3.5 / 4);               // pairs: 1 + 1 + 1/2 + 1
+  EXPECT_DOUBLE_EQ(a.roc, 3.5 / 4);                       // pairs: 1 + 1 + 1/2 + 1
   EXPECT_DOUBLE_EQ(a.pr, 0.5 + 0.5 * (1 + 2.0 / 3) / 2);  // (0,1) (.5,1) (1,2/3) (1,1/2): 11/12
-  EXPECT_DOUBLE_EQ(a.ap, 0.5 + 0.5 * 2.0 / 3);    // 5/6
+  EXPECT_DOUBLE_EQ(a.ap, 0.5 + 0.5 * 2.0 / 3);            // 5/6
 }
 
 TEST(BinaryEvaluatorTest, NegativeZeroTiesWithZero) {
@@ -84,7 +84,7 @@ TEST(BinaryEvaluatorTest, WeightsScaleRows) {
   EXPECT_DOUBLE_EQ(a.roc, 11.0 / 12);  // P=3, N=4: 2*1 + 2*3 + 1*3 winning pairs
   // (0,1) (2/3,1) (2/3,2/3) (1,3/4) (1,3/7)
   EXPECT_DOUBLE_EQ(a.pr, 2.0 / 3 + (1.0 / 3) * (2.0 / 3 + 0.75) / 2);  // 65/72
-  EXPECT_DOUBLE_EQ(a.ap, 2.0 / 3 + 0.25);                             // 11/12
+  EXPECT_DOUBLE_EQ(a.ap, 2.0 / 3 + 0.25);                              // 11/12
 }
 
 TEST(BinaryEvaluatorTest, ZeroWeightTopScoreGivesSparkPrecisionOne) {
@@ -117,7 +117,8 @@ TEST(BinaryEvaluatorTest, VectorRawPredictionUsesEntryOne) {
   const std::vector<double> labels = {1, 0, 1, 0};
   // Entry 0 would rank the rows the other way round.
   const auto dense = MakeDenseVectorColumn(4, 2, {-0.9f, 0.9f, 0.2f, -0.2f, -0.8f, 0.8f, 0.7f, -0.7f});
-  const auto sparse = MakeSparseVectorColumn(2, {0, 2, 3, 5, 6}, {0, 1, 0, 0, 1, 0}, {-0.9f, 0.9f, 0.2f, -0.8f, 0.8f, 0.7f});
+  const auto sparse =
+      MakeSparseVectorColumn(2, {0, 2, 3, 5, 6}, {0, 1, 0, 0, 1, 0}, {-0.9f, 0.9f, 0.2f, -0.8f, 0.8f, 0.7f});
   for (const auto& col : {dense, sparse}) {
     const DataFrame df = DataFrame::Make({"rawPrediction", "label"}, {col, MakeColumn(labels)});
     EXPECT_DOUBLE_EQ(BinaryClassificationEvaluator::Make().Evaluate(df, Context::Default(1)), 1.0)
@@ -127,10 +128,10 @@ TEST(BinaryEvaluatorTest, VectorRawPredictionUsesEntryOne) {
 
 TEST(BinaryEvaluatorTest, Float32AndIntegerColumnsAreAccepted) {
   const DataFrame df = DataFrame::Make({"rawPrediction", "label"}, {MakeColumn(std::vector<float>{0.3f, 0.7f, 0.5f}),
-                                                                   MakeColumn(std::vector<int32_t>{0, 1, 0})});
+                                                                    MakeColumn(std::vector<int32_t>{0, 1, 0})});
   EXPECT_DOUBLE_EQ(BinaryClassificationEvaluator::Make().Evaluate(df, Context::Default(1)), 1.0);
-  const DataFrame bools = DataFrame::Make({"rawPrediction", "label"}, {MakeColumn(std::vector<int64_t>{3, 1, 2}),
-                                                                      MakeBoolColumn({true, false, false})});
+  const DataFrame bools = DataFrame::Make(
+      {"rawPrediction", "label"}, {MakeColumn(std::vector<int64_t>{3, 1, 2}), MakeBoolColumn({true, false, false})});
   EXPECT_DOUBLE_EQ(BinaryClassificationEvaluator::Make().Evaluate(bools, Context::Default(1)), 1.0);
 }
 
@@ -200,13 +201,13 @@ TEST(BinaryEvaluatorTest, BadInputNamesEvaluatorColumnAndRow) {
   ExpectError<SchemaError>(ok, {{"labelCol", std::string("target")}},
                            {"BinaryClassificationEvaluator", "labelCol", "target"});
   ExpectError<SchemaError>(
-      DataFrame::Make({"rawPrediction", "label"}, {MakeColumn(std::vector<double>{0.5}), MakeStringColumn({"yes"})}), {},
-      {"BinaryClassificationEvaluator", "labelCol", "'label'", "numeric"});
-  ExpectError<SchemaError>(
-      DataFrame::Make({"rawPrediction", "label"},
-                      {MakeDenseVectorColumn(1, 3, {0.1f, 0.2f, 0.7f}), MakeColumn(std::vector<double>{1})}),
-      {}, {"rawPredictionCol", "vector of 2", "vector[3]"});
-  ExpectError<InvalidArgument>(Frame({0.1, 0.2, 0.3, 0.4}, {0, 1, 0, 2}), {}, {"labelCol", "label 2", "row 3", "0 or 1"});
+      DataFrame::Make({"rawPrediction", "label"}, {MakeColumn(std::vector<double>{0.5}), MakeStringColumn({"yes"})}),
+      {}, {"BinaryClassificationEvaluator", "labelCol", "'label'", "numeric"});
+  ExpectError<SchemaError>(DataFrame::Make({"rawPrediction", "label"}, {MakeDenseVectorColumn(1, 3, {0.1f, 0.2f, 0.7f}),
+                                                                        MakeColumn(std::vector<double>{1})}),
+                           {}, {"rawPredictionCol", "vector of 2", "vector[3]"});
+  ExpectError<InvalidArgument>(Frame({0.1, 0.2, 0.3, 0.4}, {0, 1, 0, 2}), {},
+                               {"labelCol", "label 2", "row 3", "0 or 1"});
   ExpectError<InvalidArgument>(Frame({0.1, NAN, 0.3, 0.4}, {0, 1, 0, 1}), {}, {"rawPredictionCol", "NaN", "row 1"});
   ExpectError<InvalidArgument>(Frame({0.1, 0.2, 0.3, 0.4}, {0, NAN, 0, 1}), {}, {"labelCol", "row 1"});
   ExpectError<InvalidArgument>(Frame({0.1, 0.2, 0.3, 0.4}, {0, 1, 0, 1}, {1, 1, -2, 1}),
@@ -227,8 +228,9 @@ TEST(BinaryEvaluatorTest, BadInputNamesEvaluatorColumnAndRow) {
 TEST(BinaryEvaluatorTest, PRWithoutNegativesIsDefined) {
   const Areas a = [] {
     const DataFrame df = Frame({0.9, 0.1}, {1, 1});
-    return Areas{0, BinaryClassificationEvaluator::Make({{"metricName", std::string("areaUnderPR")}})
-                        .Evaluate(df, Context::Default(1)),
+    return Areas{0,
+                 BinaryClassificationEvaluator::Make({{"metricName", std::string("areaUnderPR")}})
+                     .Evaluate(df, Context::Default(1)),
                  0};
   }();
   EXPECT_DOUBLE_EQ(a.pr, 1.0);

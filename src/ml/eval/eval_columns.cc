@@ -1,9 +1,9 @@
 #include "ml/eval/eval_columns.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "core/parallel_for.h"
 
@@ -24,8 +24,7 @@ const Column& FindNumericColumn(const ParamMap& params, const DataFrame& data, s
   const Column& c = FindColumn(params, data, param);
   if (!c.type().is_numeric()) {
     throw SchemaError(fmt::format("{}: {} column '{}' must be numeric (bool, int or float), got {}",
-                                  params.table().stage_name(), param, params.GetString(param),
-                                  c.type().ToString()));
+                                  params.table().stage_name(), param, params.GetString(param), c.type().ToString()));
   }
   return c;
 }
@@ -79,9 +78,10 @@ std::vector<double> ReadWeights(const ParamMap& params, const DataFrame& data, c
         int positive = 0;
         for (size_t i = r.begin; i < r.end; ++i) {
           if (w[i] < 0) [[unlikely]] {
-            throw InvalidArgument(fmt::format("{}: weightCol column '{}' has the negative weight {} at row {}; "
-                                              "weights must be >= 0",
-                                              params.table().stage_name(), params.GetString("weightCol"), w[i], i));
+            throw InvalidArgument(
+                fmt::format("{}: weightCol column '{}' has the negative weight {} at row {}; "
+                            "weights must be >= 0",
+                            params.table().stage_name(), params.GetString("weightCol"), w[i], i));
           }
           positive |= w[i] > 0 ? 1 : 0;
         }
@@ -89,16 +89,16 @@ std::vector<double> ReadWeights(const ParamMap& params, const DataFrame& data, c
       },
       [](int a, int b) { return a | b; });
   if (!any_positive && !w.empty()) {
-    throw InvalidArgument(fmt::format("{}: every weight in weightCol column '{}' is zero",
-                                      params.table().stage_name(), params.GetString("weightCol")));
+    throw InvalidArgument(fmt::format("{}: every weight in weightCol column '{}' is zero", params.table().stage_name(),
+                                      params.GetString("weightCol")));
   }
   return w;
 }
 
 void RequireRows(const ParamMap& params, const DataFrame& data) {
   if (data.num_rows() == 0) {
-    throw InvalidArgument(fmt::format("{}: the input has no rows; there is nothing to evaluate",
-                                      params.table().stage_name()));
+    throw InvalidArgument(
+        fmt::format("{}: the input has no rows; there is nothing to evaluate", params.table().stage_name()));
   }
 }
 

@@ -28,12 +28,23 @@ void VisitNumeric(const Column& c, F&& f) {
     f([v](size_t i) { return static_cast<double>(v[i]); });
   };
   switch (c.type().id) {
-    case TypeId::kBool: run(uint8_t{}); break;
-    case TypeId::kInt32: run(int32_t{}); break;
-    case TypeId::kInt64: run(int64_t{}); break;
-    case TypeId::kFloat32: run(float{}); break;
-    case TypeId::kFloat64: run(double{}); break;
-    default: EMBER_CHECK(false, "VisitNumeric on a {} column", c.type().ToString());
+    case TypeId::kBool:
+      run(uint8_t{});
+      break;
+    case TypeId::kInt32:
+      run(int32_t{});
+      break;
+    case TypeId::kInt64:
+      run(int64_t{});
+      break;
+    case TypeId::kFloat32:
+      run(float{});
+      break;
+    case TypeId::kFloat64:
+      run(double{});
+      break;
+    default:
+      EMBER_CHECK(false, "VisitNumeric on a {} column", c.type().ToString());
   }
 }
 

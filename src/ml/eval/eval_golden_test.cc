@@ -1,12 +1,12 @@
 // Checks the evaluators against golden values computed by scikit-learn
 // (tests/golden/eval/*.json, written by scripts/golden/eval_golden.py).
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "ml/eval/binary_evaluator.h"
 #include "ml/eval/multiclass_evaluator.h"

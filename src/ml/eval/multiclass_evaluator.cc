@@ -1,11 +1,11 @@
 #include "ml/eval/multiclass_evaluator.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "core/error.h"
 #include "core/parallel_for.h"
@@ -44,8 +44,7 @@ MulticlassClassificationEvaluator::MulticlassClassificationEvaluator(ParamMap pa
 
 bool MulticlassClassificationEvaluator::IsLargerBetter() const {
   const std::string& m = params().GetString("metricName");
-  return !(m == "weightedFalsePositiveRate" || m == "falsePositiveRateByLabel" || m == "logLoss" ||
-           m == "hammingLoss");
+  return !(m == "weightedFalsePositiveRate" || m == "falsePositiveRateByLabel" || m == "logLoss" || m == "hammingLoss");
 }
 
 MulticlassReport MulticlassClassificationEvaluator::Report(const DataFrame& data, const Context& ctx) const {
@@ -82,9 +81,10 @@ double MulticlassClassificationEvaluator::LogLoss(const DataFrame& data, const C
         for (size_t i = r.begin; i < r.end; ++i) {
           const double label = labels[i];
           if (label < 0 || label >= dim || label != std::floor(label)) [[unlikely]] {
-            throw InvalidArgument(fmt::format("{}: logLoss needs labels that index the probability vector: "
-                                              "labelCol column '{}' has {} at row {}, valid are 0..{}",
-                                              class_name(), params().GetString("labelCol"), label, i, dim - 1));
+            throw InvalidArgument(
+                fmt::format("{}: logLoss needs labels that index the probability vector: "
+                            "labelCol column '{}' has {} at row {}, valid are 0..{}",
+                            class_name(), params().GetString("labelCol"), label, i, dim - 1));
           }
           const auto k = static_cast<int32_t>(label);
           double p = 0;
@@ -96,8 +96,8 @@ double MulticlassClassificationEvaluator::LogLoss(const DataFrame& data, const C
             if (it != row.indices.end() && *it == k) p = row.values[static_cast<size_t>(it - row.indices.begin())];
           }
           if (std::isnan(p)) [[unlikely]] {
-            throw InvalidArgument(fmt::format("{}: probabilityCol column '{}' has NaN at row {}", class_name(),
-                                              prob_col, i));
+            throw InvalidArgument(
+                fmt::format("{}: probabilityCol column '{}' has NaN at row {}", class_name(), prob_col, i));
           }
           const double w = weights.empty() ? 1.0 : weights[i];
           s.first += -std::log(std::max(p, eps)) * w;
@@ -105,7 +105,9 @@ double MulticlassClassificationEvaluator::LogLoss(const DataFrame& data, const C
         }
         return s;
       },
-      [](Sums a, Sums b) { return Sums{a.first + b.first, a.second + b.second}; });
+      [](Sums a, Sums b) {
+        return Sums{a.first + b.first, a.second + b.second};
+      });
   return sums.first / sums.second;
 }
 
@@ -128,10 +130,10 @@ double MulticlassClassificationEvaluator::Evaluate(const DataFrame& data, const 
     std::string valid;
     for (size_t i = 0; i < r.labels.size() && i < 20; ++i) valid += fmt::format("{}{}", i ? ", " : "", r.labels[i]);
     if (r.labels.size() > 20) valid += ", ...";
-    throw InvalidArgument(fmt::format("{}: metricLabel {} is neither a label nor a prediction in columns '{}' and "
-                                      "'{}' (values: {})",
-                                      class_name(), label, params().GetString("labelCol"),
-                                      params().GetString("predictionCol"), valid));
+    throw InvalidArgument(
+        fmt::format("{}: metricLabel {} is neither a label nor a prediction in columns '{}' and "
+                    "'{}' (values: {})",
+                    class_name(), label, params().GetString("labelCol"), params().GetString("predictionCol"), valid));
   }
   const LabelMetrics& m = r.per_label[*index];
   if (metric == "truePositiveRateByLabel" || metric == "recallByLabel") return m.recall;

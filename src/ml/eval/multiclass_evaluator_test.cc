@@ -1,10 +1,10 @@
 #include "ml/eval/multiclass_evaluator.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/error.h"
 
@@ -157,12 +157,14 @@ TEST(MulticlassEvaluatorTest, BadInputIsReported) {
   ExpectError<InvalidArgument>(df, {{"metricName", std::string("precisionByLabel")}, {"metricLabel", 7.0}},
                                {"metricLabel 7", "0, 1, 2"});
   ExpectError<SchemaError>(df, {{"metricName", std::string("logLoss")}}, {"probabilityCol", "probability"});
-  const DataFrame nan = DataFrame::Make({"label", "prediction"}, {MakeColumn(std::vector<double>{0, 1}),
-                                                                  MakeColumn(std::vector<double>{0, NAN})});
+  const DataFrame nan = DataFrame::Make(
+      {"label", "prediction"}, {MakeColumn(std::vector<double>{0, 1}), MakeColumn(std::vector<double>{0, NAN})});
   ExpectError<InvalidArgument>(nan, {}, {"predictionCol", "row 1"});
-  const DataFrame bad_label = DataFrame::Make(
-      {"label", "probability"}, {MakeColumn(std::vector<double>{0, 2.5}), MakeDenseVectorColumn(2, 3, {1, 0, 0, 0, 0, 1})});
-  ExpectError<InvalidArgument>(bad_label, {{"metricName", std::string("logLoss")}}, {"labelCol", "2.5", "row 1", "0..2"});
+  const DataFrame bad_label =
+      DataFrame::Make({"label", "probability"},
+                      {MakeColumn(std::vector<double>{0, 2.5}), MakeDenseVectorColumn(2, 3, {1, 0, 0, 0, 0, 1})});
+  ExpectError<InvalidArgument>(bad_label, {{"metricName", std::string("logLoss")}},
+                               {"labelCol", "2.5", "row 1", "0..2"});
   std::vector<double> many(5000);
   for (size_t i = 0; i < many.size(); ++i) many[i] = i * 0.5;
   const DataFrame regression = DataFrame::Make({"label", "prediction"}, {MakeColumn(many), MakeColumn(many)});

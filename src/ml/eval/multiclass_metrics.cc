@@ -1,9 +1,9 @@
 #include "ml/eval/multiclass_metrics.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <iterator>
-
-#include <fmt/format.h>
 
 #include "core/error.h"
 #include "core/parallel_for.h"
@@ -38,9 +38,10 @@ void InsertSorted(std::vector<double>& set, double v) {
 }
 
 [[noreturn]] void ThrowTooManyLabels(size_t count) {
-  throw InvalidArgument(fmt::format("multiclass metrics: more than {} distinct label and prediction values ({} "
-                                    "seen); is this a regression column?",
-                                    kMaxMulticlassLabels, count));
+  throw InvalidArgument(
+      fmt::format("multiclass metrics: more than {} distinct label and prediction values ({} "
+                  "seen); is this a regression column?",
+                  kMaxMulticlassLabels, count));
 }
 
 std::vector<double> DistinctValues(std::span<const double> labels, std::span<const double> predictions,
@@ -56,7 +57,8 @@ std::vector<double> DistinctValues(std::span<const double> labels, std::span<con
       if (!any || labels[i] != last_label) InsertSorted(set, last_label = labels[i]);
       if (!any || predictions[i] != last_prediction) InsertSorted(set, last_prediction = predictions[i]);
       any = true;
-      if (set.size() > kMaxMulticlassLabels) [[unlikely]] ThrowTooManyLabels(set.size());
+      if (set.size() > kMaxMulticlassLabels) [[unlikely]]
+        ThrowTooManyLabels(set.size());
     }
     per_block[r.index] = std::move(set);
   });

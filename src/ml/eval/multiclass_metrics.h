@@ -16,13 +16,13 @@ namespace ember {
 /// Per-label counts and rates (weights, when rows are weighted).
 struct LabelMetrics {
   double label = 0;
-  double support = 0;          // weight of rows whose true label is this one
-  double predicted = 0;        // weight of rows predicted as this label
+  double support = 0;    // weight of rows whose true label is this one
+  double predicted = 0;  // weight of rows predicted as this label
   double true_positive = 0;
-  double false_positive = 0;   // predicted as this label, truly another
-  double precision = 0;        // tp / predicted; 0 when nothing is predicted as this label
-  double recall = 0;           // tp / support (= true positive rate); 0 when support is 0
-  double f1 = 0;               // F-measure with beta 1
+  double false_positive = 0;       // predicted as this label, truly another
+  double precision = 0;            // tp / predicted; 0 when nothing is predicted as this label
+  double recall = 0;               // tp / support (= true positive rate); 0 when support is 0
+  double f1 = 0;                   // F-measure with beta 1
   double false_positive_rate = 0;  // fp / (total - support); 0 when every row has this label
 };
 

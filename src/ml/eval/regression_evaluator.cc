@@ -57,7 +57,9 @@ RegressionSums RegressionEvaluator::Sums(const DataFrame& data, const Context& c
         }
         return s;
       },
-      [](Pair a, Pair b) { return Pair{a.first + b.first, a.second + b.second}; });
+      [](Pair a, Pair b) {
+        return Pair{a.first + b.first, a.second + b.second};
+      });
 
   // Pass 2: the centred sums (two passes avoid the cancellation of a
   // one-pass variance).

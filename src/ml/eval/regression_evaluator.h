@@ -12,13 +12,13 @@ namespace ember {
 /// Weighted sums over rows (w: weight, y: label, f: prediction, ybar: the
 /// weighted mean of y) from which every regression metric follows.
 struct RegressionSums {
-  double weight = 0;        // W = sum w
-  double label_mean = 0;    // ybar
-  double squared_error = 0; // sum w (y - f)^2
-  double absolute_error = 0;// sum w |y - f|
-  double total_squares = 0; // sum w (y - ybar)^2
-  double explained = 0;     // sum w (f - ybar)^2
-  double label_squares = 0; // sum w y^2
+  double weight = 0;          // W = sum w
+  double label_mean = 0;      // ybar
+  double squared_error = 0;   // sum w (y - f)^2
+  double absolute_error = 0;  // sum w |y - f|
+  double total_squares = 0;   // sum w (y - ybar)^2
+  double explained = 0;       // sum w (f - ybar)^2
+  double label_squares = 0;   // sum w y^2
 };
 
 /// Params (Spark's names):

@@ -1,10 +1,10 @@
 #include "ml/eval/regression_evaluator.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/error.h"
 
@@ -18,8 +18,8 @@ double Metric(const DataFrame& df, const std::string& name, std::map<std::string
 
 // y = 1 2 3 4, f = 1.5 2 2 5: errors -0.5 0 1 -1, ybar = 2.5.
 DataFrame HandFrame() {
-  return DataFrame::Make({"label", "prediction"}, {MakeColumn(std::vector<double>{1, 2, 3, 4}),
-                                                   MakeColumn(std::vector<float>{1.5f, 2, 2, 5})});
+  return DataFrame::Make({"label", "prediction"},
+                         {MakeColumn(std::vector<double>{1, 2, 3, 4}), MakeColumn(std::vector<float>{1.5f, 2, 2, 5})});
 }
 
 TEST(RegressionEvaluatorTest, HandComputedMetrics) {
@@ -27,15 +27,16 @@ TEST(RegressionEvaluatorTest, HandComputedMetrics) {
   EXPECT_DOUBLE_EQ(Metric(df, "mse"), 2.25 / 4);
   EXPECT_DOUBLE_EQ(Metric(df, "rmse"), 0.75);
   EXPECT_DOUBLE_EQ(Metric(df, "mae"), 2.5 / 4);
-  EXPECT_DOUBLE_EQ(Metric(df, "r2"), 1 - 2.25 / 5);             // SStot = 2.25 + .25 + .25 + 2.25
-  EXPECT_DOUBLE_EQ(Metric(df, "var"), 7.75 / 4);                // (1 + .25 + .25 + 6.25) / 4
+  EXPECT_DOUBLE_EQ(Metric(df, "r2"), 1 - 2.25 / 5);                              // SStot = 2.25 + .25 + .25 + 2.25
+  EXPECT_DOUBLE_EQ(Metric(df, "var"), 7.75 / 4);                                 // (1 + .25 + .25 + 6.25) / 4
   EXPECT_DOUBLE_EQ(Metric(df, "r2", {{"throughOrigin", true}}), 1 - 2.25 / 30);  // sum y^2 = 30
 }
 
 TEST(RegressionEvaluatorTest, WeightsEqualRepeatedRows) {
-  const DataFrame weighted = DataFrame::Make(
-      {"label", "prediction", "w"}, {MakeColumn(std::vector<double>{1, 2, 3, 4}),
-                                     MakeColumn(std::vector<double>{1.5, 2, 2, 5}), MakeColumn(std::vector<double>{1, 2, 0, 3})});
+  const DataFrame weighted =
+      DataFrame::Make({"label", "prediction", "w"},
+                      {MakeColumn(std::vector<double>{1, 2, 3, 4}), MakeColumn(std::vector<double>{1.5, 2, 2, 5}),
+                       MakeColumn(std::vector<double>{1, 2, 0, 3})});
   const DataFrame repeated = DataFrame::Make(
       {"label", "prediction"},
       {MakeColumn(std::vector<double>{1, 2, 2, 4, 4, 4}), MakeColumn(std::vector<double>{1.5, 2, 2, 5, 5, 5})});
@@ -45,8 +46,8 @@ TEST(RegressionEvaluatorTest, WeightsEqualRepeatedRows) {
 }
 
 TEST(RegressionEvaluatorTest, PerfectPredictionAndLargerIsBetter) {
-  const DataFrame df = DataFrame::Make({"label", "prediction"}, {MakeColumn(std::vector<int64_t>{1, 5, 9}),
-                                                                 MakeColumn(std::vector<int32_t>{1, 5, 9})});
+  const DataFrame df = DataFrame::Make(
+      {"label", "prediction"}, {MakeColumn(std::vector<int64_t>{1, 5, 9}), MakeColumn(std::vector<int32_t>{1, 5, 9})});
   EXPECT_DOUBLE_EQ(Metric(df, "rmse"), 0);
   EXPECT_DOUBLE_EQ(Metric(df, "r2"), 1);
   EXPECT_FALSE(RegressionEvaluator::Make().IsLargerBetter());
@@ -68,8 +69,8 @@ TEST(RegressionEvaluatorTest, ThreadCountDoesNotChangeResults) {
 }
 
 TEST(RegressionEvaluatorTest, BadInputIsReported) {
-  const DataFrame inf = DataFrame::Make({"label", "prediction"}, {MakeColumn(std::vector<double>{1, INFINITY}),
-                                                                  MakeColumn(std::vector<double>{1, 2})});
+  const DataFrame inf = DataFrame::Make(
+      {"label", "prediction"}, {MakeColumn(std::vector<double>{1, INFINITY}), MakeColumn(std::vector<double>{1, 2})});
   try {
     RegressionEvaluator::Make().Evaluate(inf, Context::Default(1));
     ADD_FAILURE() << "no error";

@@ -1,12 +1,12 @@
 #include "ml/eval/score_sort.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace ember {
 namespace {
@@ -60,8 +60,8 @@ TEST(ScoreSortTest, RadixSortIsStableForAnyThreadCount) {
     CheckMatchesStableSort<uint32_t>(100000, 1000, threads);
     CheckMatchesStableSort<uint32_t>(70000, std::numeric_limits<uint32_t>::max(), threads);
     CheckMatchesStableSort<uint64_t>(100000, std::numeric_limits<uint64_t>::max(), threads);
-    CheckMatchesStableSort<uint64_t>(50000, 7, threads);  // one run: every key has high half 0
-    CheckMatchesStableSort<uint64_t>(150000, 40, threads, 32, 5000);  // long runs, across refine blocks
+    CheckMatchesStableSort<uint64_t>(50000, 7, threads);                 // one run: every key has high half 0
+    CheckMatchesStableSort<uint64_t>(150000, 40, threads, 32, 5000);     // long runs, across refine blocks
     CheckMatchesStableSort<uint64_t>(100000, 20000, threads, 32, 1000);  // short runs (insertion sort)
   }
 }
