@@ -1,0 +1,85 @@
+// The quantile-binned form of a feature matrix that every tree learner
+// trains on: per-feature cut points and one uint8 bin per (row, feature),
+// built once per dataset and shared by all trees of an ensemble.
+//
+// Layout: row-major (row i's bins for all features are contiguous). A tree
+// node's histogram is built from an arbitrary subset of rows (the node's
+// row-index array), so row-major reads one cache line per row and updates
+// every feature's histogram from it; feature-major would touch one line per
+// (row, feature) pair on those gathered rows.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/context.h"
+#include "frame/column.h"
+
+namespace ember {
+
+/// Largest number of value bins per feature: one of the 256 uint8 codes is
+/// kept for the missing bin.
+inline constexpr int kMaxValueBins = 255;
+
+struct BinningOptions {
+  /// Value bins per feature, at most kMaxValueBins (maxBins is clamped to it).
+  int max_bins = 32;
+  /// Rows sampled (seeded, without replacement) to compute the cut points.
+  size_t sample_rows = 200000;
+  uint64_t seed = 42;
+};
+
+/// Cut points of every feature. Value bin b of feature f holds the values x
+/// with cuts[f][b-1] < x <= cuts[f][b] (the last bin is open above); NaN
+/// goes to the missing bin, numbered num_value_bins(f).
+struct BinCuts {
+  std::vector<std::vector<float>> cuts;
+
+  int num_features() const { return static_cast<int>(cuts.size()); }
+  int num_value_bins(int f) const { return static_cast<int>(cuts[static_cast<size_t>(f)].size()) + 1; }
+  int missing_bin(int f) const { return num_value_bins(f); }
+  /// The bin of value x for feature f.
+  uint8_t BinOf(int f, float x) const;
+};
+
+/// Computes cut points from a vector column (dense or sparse; absent sparse
+/// entries are 0). `weights` empty means every row weighs 1; rows of weight
+/// 0 do not influence the cuts. Features with at most max_bins distinct
+/// values get one bin per value (cuts at midpoints); others get weighted
+/// quantiles.
+BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, const BinningOptions& options,
+                       const Context& ctx);
+
+/// Row-major uint8 bins of a feature matrix plus the histogram layout.
+/// Immutable once built; safe to share between threads.
+class BinnedMatrix {
+ public:
+  /// Computes the cuts and bins every row (in parallel over row blocks).
+  /// REQUIRES: `features` is a dense or sparse vector column.
+  static BinnedMatrix Build(const Column& features, std::span<const double> weights, const BinningOptions& options,
+                            const Context& ctx);
+  /// Bins `features` with given cuts (their dimensions must agree).
+  static BinnedMatrix Build(const Column& features, BinCuts cuts, const Context& ctx);
+
+  size_t rows() const { return rows_; }
+  int num_features() const { return cuts_.num_features(); }
+  const BinCuts& cuts() const { return cuts_; }
+  /// The bins of row i: num_features() bytes.
+  const uint8_t* row(size_t i) const { return bins_.data() + i * static_cast<size_t>(num_features()); }
+
+  /// Histogram layout: feature f's bins (value bins then the missing bin)
+  /// occupy slots [bin_offset(f), bin_offset(f) + num_value_bins(f) + 1).
+  uint32_t bin_offset(int f) const { return offsets_[static_cast<size_t>(f)]; }
+  const std::vector<uint32_t>& bin_offsets() const { return offsets_; }
+  /// Total histogram slots over all features.
+  uint32_t total_bins() const { return offsets_.back(); }
+
+ private:
+  size_t rows_ = 0;
+  BinCuts cuts_;
+  std::vector<uint32_t> offsets_;  // num_features + 1 entries
+  std::vector<uint8_t> bins_;
+};
+
+}  // namespace ember

@@ -1,0 +1,127 @@
+#include "ml/tree/split.h"
+
+#include <cmath>
+
+#include "core/error.h"
+
+namespace ember {
+
+int ChannelsFor(Criterion criterion, int num_classes) {
+  return criterion == Criterion::kNewton ? 4 : num_classes + 2;
+}
+
+double NodeScore(Criterion criterion, const double* s, int channels, double lambda) {
+  switch (criterion) {
+    case Criterion::kNewton: {
+      const double denom = s[1] + lambda;
+      return denom > 0 ? s[0] * s[0] / denom : 0.0;
+    }
+    case Criterion::kGini: {
+      const double w = s[channels - 2];
+      if (!(w > 0)) return 0.0;
+      double sq = 0;
+      for (int k = 0; k < channels - 2; ++k) sq += s[k] * s[k];
+      return sq / w - w;
+    }
+    case Criterion::kEntropy: {
+      const double w = s[channels - 2];
+      if (!(w > 0)) return 0.0;
+      double sum = 0;
+      for (int k = 0; k < channels - 2; ++k) {
+        if (s[k] > 0) sum += s[k] * std::log2(s[k]);
+      }
+      return sum - w * std::log2(w);
+    }
+  }
+  return 0.0;
+}
+
+namespace {
+
+struct Checker {
+  Criterion criterion;
+  int channels;
+  const SplitConstraints& c;
+
+  bool ChildOk(const double* s) const {
+    const double count = s[channels - 1];
+    const double weight = s[channels - 2];
+    const double hess = criterion == Criterion::kNewton ? s[1] : weight;
+    return count >= c.min_instances && count > 0 && weight >= c.min_weight && hess >= c.min_child_weight;
+  }
+};
+
+}  // namespace
+
+Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, std::span<const double> node,
+                    int channels, Criterion criterion, std::span<const int> features,
+                    const SplitConstraints& constraints) {
+  const auto C = static_cast<size_t>(channels);
+  const double lambda = constraints.lambda;
+  const double parent_score = NodeScore(criterion, node.data(), channels, lambda);
+  const double norm = criterion == Criterion::kNewton ? node[1] : node[C - 2];
+  const Checker check{criterion, channels, constraints};
+  Split best;
+  std::vector<double> left(C), right(C), left_m(C), right_m(C), values(C);
+  auto consider = [&](const double* l, const double* r, int f, int b, bool default_left) {
+    if (!check.ChildOk(l) || !check.ChildOk(r)) return;
+    const double sl = NodeScore(criterion, l, channels, lambda);
+    const double sr = NodeScore(criterion, r, channels, lambda);
+    const double reduction = sl + sr - parent_score;
+    // Ignore gains at the level of rounding noise of the scores involved.
+    if (!(reduction > 1e-12 * (std::abs(sl) + std::abs(sr) + std::abs(parent_score)))) return;
+    const double gain = norm > 0 ? reduction / norm : reduction;
+    if (gain < constraints.min_info_gain) return;
+    if (!best.valid() || reduction > best.loss_reduction) {
+      best = Split{f, b, default_left, gain, reduction};
+    }
+  };
+  for (int f : features) {
+    const int bins = matrix.cuts().num_value_bins(f);
+    const double* h = hist.data() + static_cast<size_t>(matrix.bin_offset(f)) * C;
+    const double* missing = h + static_cast<size_t>(bins) * C;
+    const bool has_missing = missing[C - 1] > 0;
+    for (size_t c = 0; c < C; ++c) {
+      values[c] = node[c] - missing[c];
+      left[c] = 0;
+    }
+    for (int b = 0; b < bins; ++b) {
+      for (size_t c = 0; c < C; ++c) {
+        left[c] += h[static_cast<size_t>(b) * C + c];
+        right[c] = values[c] - left[c];
+        right_m[c] = right[c] + missing[c];
+        left_m[c] = left[c] + missing[c];
+      }
+      if (!has_missing) {
+        if (b + 1 < bins) consider(left.data(), right.data(), f, b, false);
+        continue;
+      }
+      consider(left.data(), right_m.data(), f, b, false);
+      if (b + 1 < bins) consider(left_m.data(), right.data(), f, b, true);
+    }
+  }
+  if (best.valid()) {
+    // Without missing values in training, send unseen NaN to the heavier child.
+    const int f = best.feature;
+    const double* h = hist.data() + static_cast<size_t>(matrix.bin_offset(f)) * C;
+    const double* missing = h + static_cast<size_t>(matrix.cuts().num_value_bins(f)) * C;
+    if (!(missing[C - 1] > 0)) {
+      double wl = 0;
+      for (int b = 0; b <= best.bin; ++b) wl += h[static_cast<size_t>(b) * C + C - 2];
+      best.default_left = wl > node[C - 2] - wl;
+    }
+  }
+  return best;
+}
+
+void LeafValue(Criterion criterion, std::span<const double> node, int channels, double lambda, double* out) {
+  if (criterion == Criterion::kNewton) {
+    const double denom = node[1] + lambda;
+    out[0] = denom > 0 ? -node[0] / denom : 0.0;
+    return;
+  }
+  const double w = node[static_cast<size_t>(channels) - 2];
+  for (int k = 0; k < channels - 2; ++k) out[k] = w > 0 ? node[static_cast<size_t>(k)] / w : 0.0;
+}
+
+}  // namespace ember

@@ -1,0 +1,185 @@
+#include "ml/tree/tree_learner.h"
+
+#include <algorithm>
+#include <deque>
+#include <numeric>
+
+#include "core/error.h"
+#include "core/parallel_for.h"
+#include "core/random.h"
+
+namespace ember {
+
+namespace {
+
+struct OpenNode {
+  int node;
+  int depth;
+  size_t begin;
+  size_t end;
+  std::vector<double> hist;
+  std::vector<double> totals;
+  Split split;
+};
+
+class Grower {
+ public:
+  Grower(const BinnedMatrix& m, std::span<const double> stats, const GrowOptions& o, TreeLearnerScratch& s,
+         const Context& ctx)
+      : m_(m), stats_(stats), o_(o), s_(s), ctx_(ctx), C_(ChannelsFor(o.criterion, o.num_classes)),
+        hist_size_(static_cast<size_t>(m.total_bins()) * static_cast<size_t>(C_)) {}
+
+  GrownTree Run(std::vector<uint32_t> rows) {
+    EMBER_CHECK(!rows.empty() && m_.num_features() > 0, "GrowTree needs rows and features");
+    out_.rows = std::move(rows);
+    out_.tree.num_outputs = o_.criterion == Criterion::kNewton ? 1 : o_.num_classes;
+    values_.resize(static_cast<size_t>(out_.tree.num_outputs));
+    std::deque<OpenNode> open;
+    open.push_back(MakeNode(0, 0, out_.rows.size(), BuildHist(0, out_.rows.size())));
+    int leaves = 1;
+    while (!open.empty()) {
+      size_t pick = 0;
+      if (o_.max_leaves > 0) {
+        for (size_t i = 1; i < open.size(); ++i) {
+          if (open[i].split.valid() &&
+              (!open[pick].split.valid() || open[i].split.loss_reduction > open[pick].split.loss_reduction)) {
+            pick = i;
+          }
+        }
+        if (leaves >= o_.max_leaves || !open[pick].split.valid()) {
+          for (OpenNode& n : open) out_.leaves.push_back({n.node, n.begin, n.end});
+          break;
+        }
+      }
+      OpenNode node = std::move(open[pick]);
+      open.erase(open.begin() + static_cast<long>(pick));
+      if (!node.split.valid()) {
+        out_.leaves.push_back({node.node, node.begin, node.end});
+        continue;
+      }
+      const size_t mid = Partition(node);
+      const bool left_smaller = mid - node.begin <= node.end - mid;
+      const size_t sb = left_smaller ? node.begin : mid;
+      const size_t se = left_smaller ? mid : node.end;
+      std::vector<double> small = BuildHist(sb, se);
+      SubtractHistogram(node.hist, small);  // node.hist now holds the larger child
+      std::vector<double> left_hist = left_smaller ? std::move(small) : std::move(node.hist);
+      std::vector<double> right_hist = left_smaller ? std::move(node.hist) : std::move(small);
+      Tree& t = out_.tree;
+      const auto u = static_cast<size_t>(node.node);
+      t.feature[u] = node.split.feature;
+      t.bin[u] = node.split.bin;
+      const std::vector<float>& cuts = m_.cuts().cuts[static_cast<size_t>(node.split.feature)];
+      t.threshold[u] = node.split.bin < static_cast<int>(cuts.size()) ? cuts[static_cast<size_t>(node.split.bin)]
+                                                                        : std::numeric_limits<float>::infinity();
+      t.default_left[u] = node.split.default_left ? 1 : 0;
+      t.gain[u] = node.split.loss_reduction;
+      OpenNode l = MakeNode(node.depth + 1, node.begin, mid, std::move(left_hist));
+      OpenNode r = MakeNode(node.depth + 1, mid, node.end, std::move(right_hist));
+      t.left[u] = l.node;
+      t.right[u] = r.node;
+      open.push_back(std::move(l));
+      open.push_back(std::move(r));
+      ++leaves;
+    }
+    return std::move(out_);
+  }
+
+ private:
+  std::vector<double> BuildHist(size_t begin, size_t end) {
+    std::vector<double> h(hist_size_);
+    BuildHistogram(m_, stats_, C_, std::span<const uint32_t>(out_.rows).subspan(begin, end - begin), h, s_.histogram,
+                   ctx_);
+    return h;
+  }
+
+  OpenNode MakeNode(int depth, size_t begin, size_t end, std::vector<double> hist) {
+    OpenNode n{-1, depth, begin, end, std::move(hist), std::vector<double>(static_cast<size_t>(C_), 0.0), {}};
+    // Node totals: the sum over feature 0's slots (every row lands in one).
+    const int bins0 = m_.cuts().num_value_bins(0) + 1;
+    for (int b = 0; b < bins0; ++b) {
+      for (int c = 0; c < C_; ++c) n.totals[static_cast<size_t>(c)] += n.hist[static_cast<size_t>(b * C_ + c)];
+    }
+    LeafValue(o_.criterion, n.totals, C_, o_.constraints.lambda, values_.data());
+    n.node = out_.tree.AddLeaf(values_.data(), n.totals[static_cast<size_t>(C_) - 2]);
+    if (depth < o_.max_depth) {
+      const std::vector<int> features = DrawFeatures(n.node);
+      n.split = FindBestSplit(m_, n.hist, n.totals, C_, o_.criterion, features, o_.constraints);
+    }
+    return n;
+  }
+
+  std::vector<int> DrawFeatures(int node) const {
+    const int d = m_.num_features();
+    std::vector<int> f(static_cast<size_t>(d));
+    std::iota(f.begin(), f.end(), 0);
+    const int k = o_.features_per_node;
+    if (k <= 0 || k >= d) return f;
+    Rng rng(o_.seed, o_.tree_index * 0x100000001B3ULL + static_cast<uint64_t>(node));
+    for (int i = 0; i < k; ++i) {
+      const auto j = static_cast<size_t>(i) + rng.Below(static_cast<uint64_t>(d - i));
+      std::swap(f[static_cast<size_t>(i)], f[j]);
+    }
+    f.resize(static_cast<size_t>(k));
+    std::sort(f.begin(), f.end());
+    return f;
+  }
+
+  /// Stable partition of the node's rows (left first); returns the split point.
+  size_t Partition(const OpenNode& node) {
+    const int f = node.split.feature;
+    const int missing = m_.cuts().missing_bin(f);
+    const int bin = node.split.bin;
+    const bool default_left = node.split.default_left;
+    auto goes_left = [&](uint32_t r) {
+      const int b = m_.row(r)[f];
+      return b == missing ? default_left : b <= bin;
+    };
+    const size_t n = node.end - node.begin;
+    uint32_t* rows = out_.rows.data() + node.begin;
+    constexpr size_t kBlock = 1 << 16;
+    const size_t blocks = NumBlocks(n, kBlock);
+    s_.block_left.assign(blocks, 0);
+    ParallelFor(ctx_, n, kBlock, [&](const BlockRange& r) {
+      size_t c = 0;
+      for (size_t i = r.begin; i < r.end; ++i) c += goes_left(rows[i]) ? 1 : 0;
+      s_.block_left[r.index] = c;
+    });
+    const size_t total_left = std::accumulate(s_.block_left.begin(), s_.block_left.end(), size_t{0});
+    s_.partition.resize(std::max(s_.partition.size(), n));
+    ParallelFor(ctx_, n, kBlock, [&](const BlockRange& r) {
+      size_t lpos = 0;
+      for (size_t b = 0; b < r.index; ++b) lpos += s_.block_left[b];
+      size_t rpos = total_left + r.begin - lpos;
+      for (size_t i = r.begin; i < r.end; ++i) {
+        const uint32_t row = rows[i];
+        if (goes_left(row)) {
+          s_.partition[lpos++] = row;
+        } else {
+          s_.partition[rpos++] = row;
+        }
+      }
+    });
+    std::copy(s_.partition.begin(), s_.partition.begin() + static_cast<long>(n), rows);
+    return node.begin + total_left;
+  }
+
+  const BinnedMatrix& m_;
+  std::span<const double> stats_;
+  const GrowOptions& o_;
+  TreeLearnerScratch& s_;
+  const Context& ctx_;
+  const int C_;
+  const size_t hist_size_;
+  std::vector<double> values_;
+  GrownTree out_;
+};
+
+}  // namespace
+
+GrownTree GrowTree(const BinnedMatrix& matrix, std::span<const double> stats, std::vector<uint32_t> rows,
+                   const GrowOptions& options, TreeLearnerScratch& scratch, const Context& ctx) {
+  return Grower(matrix, stats, options, scratch, ctx).Run(std::move(rows));
+}
+
+}  // namespace ember

@@ -1,0 +1,59 @@
+// Grows one tree on a BinnedMatrix from per-row statistics: histogram per
+// node (the smaller child built from its rows, the larger derived by
+// subtraction), best split per node, depth-wise (breadth-first, Spark's
+// maxDepth) or leaf-wise (best gain first, maxLeaves) growth. Node rows are
+// kept as contiguous ranges of one index array, partitioned in place.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/context.h"
+#include "ml/tree/binned_matrix.h"
+#include "ml/tree/histogram.h"
+#include "ml/tree/split.h"
+#include "ml/tree/tree.h"
+
+namespace ember {
+
+struct GrowOptions {
+  Criterion criterion = Criterion::kNewton;
+  int num_classes = 2;  // impurity criteria only
+  SplitConstraints constraints;
+  int max_depth = 5;   // 0: the root is a leaf
+  int max_leaves = 0;  // > 0: leaf-wise growth up to this many leaves (and max_depth)
+  /// Features drawn per node (Spark's featureSubsetStrategy); 0 or >= d: all.
+  int features_per_node = 0;
+  uint64_t seed = 42;
+  uint64_t tree_index = 0;  // seeds this tree's feature draws apart from others
+};
+
+/// Rows of one leaf: rows[begin, end) of GrownTree::rows.
+struct LeafRows {
+  int node;
+  size_t begin;
+  size_t end;
+};
+
+struct GrownTree {
+  Tree tree;
+  std::vector<uint32_t> rows;   // the input rows, grouped by leaf
+  std::vector<LeafRows> leaves;
+};
+
+/// Reusable buffers of one learner; one per concurrently grown tree.
+struct TreeLearnerScratch {
+  HistogramScratch histogram;
+  std::vector<uint32_t> partition;
+  std::vector<size_t> block_left;
+};
+
+/// Grows a tree over `rows` (indices into the matrix; each row's statistics
+/// are stats[r * C .. r * C + C) with C = ChannelsFor(criterion)). The result
+/// depends only on the inputs and options, not on ctx.threads().
+/// REQUIRES: rows is not empty; matrix has at least one feature.
+GrownTree GrowTree(const BinnedMatrix& matrix, std::span<const double> stats, std::vector<uint32_t> rows,
+                   const GrowOptions& options, TreeLearnerScratch& scratch, const Context& ctx);
+
+}  // namespace ember

@@ -1,0 +1,232 @@
+// The histogram engine on hand-computable inputs: binning, histograms and
+// the subtraction trick, split finding with missing values, constraints,
+// growth modes and thread-count invariance.
+#include "ml/tree/tree_learner.h"
+
+#include <cmath>
+#include <limits>
+
+#include <gtest/gtest.h>
+
+#include "core/random.h"
+
+namespace ember {
+namespace {
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+/// Newton statistics [g, h, w, n] for squared loss from a zero prediction:
+/// g = -y, h = 1, so leaves are label means (lambda = 0).
+std::vector<double> SquaredStats(const std::vector<double>& y) {
+  std::vector<double> s;
+  for (double v : y) s.insert(s.end(), {-v, 1.0, 1.0, 1.0});
+  return s;
+}
+
+std::vector<uint32_t> AllRows(size_t n) {
+  std::vector<uint32_t> r(n);
+  for (size_t i = 0; i < n; ++i) r[i] = static_cast<uint32_t>(i);
+  return r;
+}
+
+TEST(BinningTest, FewDistinctValuesGetOneBinEachWithMidpointCuts) {
+  auto x = MakeDenseVectorColumn(6, 1, {1, 2, 2, 3, kNaN, 1});
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.max_bins = 32}, Context::Default(1));
+  ASSERT_EQ(m.cuts().cuts[0], (std::vector<float>{1.5f, 2.5f}));
+  EXPECT_EQ(m.cuts().missing_bin(0), 3);
+  const std::vector<int> want{0, 1, 1, 2, 3, 0};
+  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(m.row(i)[0], want[i]) << i;
+  EXPECT_EQ(m.total_bins(), 4u);
+}
+
+TEST(BinningTest, ManyValuesGetWeightedQuantiles) {
+  std::vector<float> v;
+  for (int i = 0; i < 100; ++i) v.push_back(static_cast<float>(i));
+  auto x = MakeDenseVectorColumn(100, 1, v);
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.max_bins = 4}, Context::Default(1));
+  // Quartiles of 0..99: cuts after 24, 49, 74.
+  EXPECT_EQ(m.cuts().cuts[0], (std::vector<float>{24.5f, 49.5f, 74.5f}));
+  // Weight 3 on the first half moves the cuts down: total 200, steps of 50.
+  std::vector<double> w(100, 1.0);
+  for (int i = 0; i < 50; ++i) w[static_cast<size_t>(i)] = 3.0;
+  const BinnedMatrix mw = BinnedMatrix::Build(*x, w, {.max_bins = 4}, Context::Default(1));
+  EXPECT_EQ(mw.cuts().cuts[0], (std::vector<float>{16.5f, 33.5f, 49.5f}));
+}
+
+TEST(BinningTest, SparseRowsBinTheirImplicitZeros) {
+  // Rows: [0, 5], [2, 0], [0, 0].
+  auto x = MakeSparseVectorColumn(2, {0, 1, 2, 2}, {1, 0}, {5, 2});
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, Context::Default(1));
+  EXPECT_EQ(m.cuts().cuts[0], (std::vector<float>{1.0f}));
+  EXPECT_EQ(m.cuts().cuts[1], (std::vector<float>{2.5f}));
+  EXPECT_EQ(m.row(0)[0], 0);
+  EXPECT_EQ(m.row(0)[1], 1);
+  EXPECT_EQ(m.row(1)[0], 1);
+  EXPECT_EQ(m.row(2)[1], 0);
+}
+
+TEST(HistogramTest, SubtractionGivesTheDirectHistogram) {
+  const size_t n = 20000;
+  Rng rng(7, 0);
+  std::vector<float> v(n * 3);
+  std::vector<double> stats;
+  for (size_t i = 0; i < n; ++i) {
+    for (int f = 0; f < 3; ++f) v[i * 3 + f] = rng.Uniform() < 0.05 ? kNaN : static_cast<float>(rng.Normal());
+    stats.insert(stats.end(), {rng.Normal(), rng.Uniform(), 1.0, 1.0});
+  }
+  auto x = MakeDenseVectorColumn(n, 3, v);
+  const Context ctx = Context::Default(2);
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.max_bins = 16}, ctx);
+  std::vector<uint32_t> all = AllRows(n), left, right;
+  for (uint32_t r : all) (m.row(r)[1] <= 7 ? left : right).push_back(r);
+  const size_t size = m.total_bins() * 4;
+  std::vector<double> parent(size), direct_left(size), direct_right(size);
+  HistogramScratch scratch;
+  BuildHistogram(m, stats, 4, all, parent, scratch, ctx);
+  BuildHistogram(m, stats, 4, left, direct_left, scratch, ctx);
+  BuildHistogram(m, stats, 4, right, direct_right, scratch, ctx);
+  SubtractHistogram(parent, direct_left);
+  for (size_t j = 0; j < size; ++j) {
+    if (j % 4 == 3) {
+      EXPECT_EQ(parent[j], direct_right[j]) << j;  // counts are exact
+    } else {
+      EXPECT_NEAR(parent[j], direct_right[j], 1e-9) << j;
+    }
+  }
+  // The parallel build equals the one-thread build bit for bit.
+  std::vector<double> one(size);
+  BuildHistogram(m, stats, 4, all, one, scratch, Context::Default(1));
+  std::vector<double> two(size);
+  BuildHistogram(m, stats, 4, all, two, scratch, ctx);
+  EXPECT_EQ(one, two);
+}
+
+TEST(TreeLearnerTest, SingleSplitOnASeparableFeature) {
+  // Feature 0 is noise-free: y = 1 when x0 > 2; feature 1 is constant.
+  auto x = MakeDenseVectorColumn(6, 2, {0, 7, 1, 7, 2, 7, 3, 7, 4, 7, 5, 7});
+  const std::vector<double> y{0, 0, 0, 1, 1, 1};
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, Context::Default(1));
+  TreeLearnerScratch s;
+  GrowOptions o;
+  o.max_depth = 3;
+  const GrownTree g = GrowTree(m, SquaredStats(y), AllRows(6), o, s, Context::Default(1));
+  const Tree& t = g.tree;
+  ASSERT_EQ(t.num_nodes(), 3u);  // pure children do not split again
+  EXPECT_EQ(t.feature[0], 0);
+  EXPECT_EQ(t.threshold[0], 2.5f);
+  EXPECT_DOUBLE_EQ(t.value[static_cast<size_t>(t.left[0])], 0.0);
+  EXPECT_DOUBLE_EQ(t.value[static_cast<size_t>(t.right[0])], 1.0);
+  // Loss reduction G_L^2/H_L + G_R^2/H_R - G^2/H = 0 + 9/3 - 9/6 = 1.5.
+  EXPECT_DOUBLE_EQ(t.gain[0], 1.5);
+  ASSERT_EQ(g.leaves.size(), 2u);
+}
+
+TEST(TreeLearnerTest, MissingValuesLearnTheirDirection) {
+  // NaN rows have label 1 like the large values: they should go right.
+  auto x = MakeDenseVectorColumn(6, 1, {0, 1, 2, 3, kNaN, kNaN});
+  const std::vector<double> y{0, 0, 0, 1, 1, 1};
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, Context::Default(1));
+  TreeLearnerScratch s;
+  GrowOptions o;
+  o.max_depth = 1;
+  const Tree t = GrowTree(m, SquaredStats(y), AllRows(6), o, s, Context::Default(1)).tree;
+  EXPECT_EQ(t.threshold[0], 2.5f);
+  EXPECT_EQ(t.default_left[0], 0);
+  EXPECT_DOUBLE_EQ(t.value[static_cast<size_t>(t.right[0])], 1.0);
+  const float nan_row[1] = {kNaN};
+  EXPECT_EQ(LeafOfRow(t, nan_row), t.right[0]);
+  // Flip the labels of the NaN rows: now they belong left.
+  const Tree t2 = GrowTree(m, SquaredStats({0, 0, 0, 1, 0, 0}), AllRows(6), o, s, Context::Default(1)).tree;
+  EXPECT_EQ(t2.threshold[0], 2.5f);
+  EXPECT_EQ(t2.default_left[0], 1);
+  EXPECT_EQ(LeafOfRow(t2, nan_row), t2.left[0]);
+}
+
+TEST(TreeLearnerTest, ConstraintsBlockSplits) {
+  auto x = MakeDenseVectorColumn(6, 1, {0, 1, 2, 3, 4, 5});
+  const std::vector<double> y{0, 0, 0, 0, 0, 1};
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, Context::Default(1));
+  TreeLearnerScratch s;
+  GrowOptions o;
+  o.max_depth = 1;
+  EXPECT_EQ(GrowTree(m, SquaredStats(y), AllRows(6), o, s, Context::Default(1)).tree.threshold[0], 4.5f);
+  o.constraints.min_instances = 2;  // the lone 1 cannot be its own leaf
+  EXPECT_EQ(GrowTree(m, SquaredStats(y), AllRows(6), o, s, Context::Default(1)).tree.threshold[0], 3.5f);
+  o.constraints.min_child_weight = 3;
+  EXPECT_EQ(GrowTree(m, SquaredStats(y), AllRows(6), o, s, Context::Default(1)).tree.threshold[0], 2.5f);
+  // Normalised gain of the 3/3 split: (0 + 1/3 - 1/6) / 6 = 1/36.
+  o.constraints.min_info_gain = 1.0 / 36 + 1e-9;
+  EXPECT_EQ(GrowTree(m, SquaredStats(y), AllRows(6), o, s, Context::Default(1)).tree.num_nodes(), 1u);
+  // lambda shrinks the leaf: -G / (H + lambda) = 1 / (6 + 2).
+  o.constraints = {.lambda = 2};
+  o.max_depth = 0;
+  EXPECT_DOUBLE_EQ(GrowTree(m, SquaredStats(y), AllRows(6), o, s, Context::Default(1)).tree.value[0], 0.125);
+}
+
+TEST(TreeLearnerTest, GiniSplitsClassWeights) {
+  auto x = MakeDenseVectorColumn(4, 1, {0, 1, 2, 3});
+  // Class weights per row [w0, w1, w, n].
+  const std::vector<double> stats{1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1};
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, Context::Default(1));
+  TreeLearnerScratch s;
+  GrowOptions o{.criterion = Criterion::kGini, .num_classes = 2};
+  const Tree t = GrowTree(m, stats, AllRows(4), o, s, Context::Default(1)).tree;
+  EXPECT_EQ(t.threshold[0], 1.5f);
+  // Weighted gini of the root is 4 * 0.5 = 2; the children are pure.
+  EXPECT_DOUBLE_EQ(t.gain[0], 2.0);
+  EXPECT_DOUBLE_EQ(t.value[static_cast<size_t>(t.left[0]) * 2], 1.0);
+  EXPECT_DOUBLE_EQ(t.value[static_cast<size_t>(t.right[0]) * 2 + 1], 1.0);
+}
+
+TEST(TreeLearnerTest, LeafWiseStopsAtMaxLeavesAndSplitsTheBestLeafFirst) {
+  const size_t n = 400;
+  std::vector<float> v;
+  std::vector<double> y;
+  for (size_t i = 0; i < n; ++i) {
+    v.push_back(static_cast<float>(i));
+    // A big step at 200 and a small step at 300.
+    y.push_back(i < 200 ? 0.0 : (i < 300 ? 10.0 : 11.0));
+  }
+  auto x = MakeDenseVectorColumn(n, 1, v);
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.max_bins = 255}, Context::Default(1));
+  TreeLearnerScratch s;
+  GrowOptions o;
+  o.max_depth = 10;
+  o.max_leaves = 3;
+  const GrownTree g = GrowTree(m, SquaredStats(y), AllRows(n), o, s, Context::Default(1));
+  EXPECT_EQ(g.leaves.size(), 3u);
+  EXPECT_EQ(g.tree.num_nodes(), 5u);
+  const float probe[3] = {100, 250, 350};
+  EXPECT_NEAR(g.tree.value[static_cast<size_t>(LeafOfRow(g.tree, &probe[0]))], 0.0, 1e-12);
+  EXPECT_NEAR(g.tree.value[static_cast<size_t>(LeafOfRow(g.tree, &probe[1]))], 10.0, 0.3);
+  EXPECT_NEAR(g.tree.value[static_cast<size_t>(LeafOfRow(g.tree, &probe[2]))], 11.0, 0.3);
+}
+
+TEST(TreeLearnerTest, SameTreeForOneAndTwoThreads) {
+  const size_t n = 150000;
+  Rng rng(3, 0);
+  std::vector<float> v(n * 4);
+  std::vector<double> y(n);
+  for (size_t i = 0; i < n; ++i) {
+    for (int f = 0; f < 4; ++f) v[i * 4 + f] = static_cast<float>(rng.Normal());
+    y[i] = std::sin(v[i * 4]) + v[i * 4 + 1] * v[i * 4 + 2] + 0.1 * rng.Normal();
+  }
+  auto x = MakeDenseVectorColumn(n, 4, v);
+  GrowOptions o;
+  o.max_depth = 6;
+  o.features_per_node = 3;
+  auto grow = [&](int threads) {
+    const Context ctx = Context::Default(threads);
+    const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, ctx);
+    TreeLearnerScratch s;
+    return GrowTree(m, SquaredStats(y), AllRows(n), o, s, ctx);
+  };
+  const GrownTree a = grow(1), b = grow(2);
+  EXPECT_EQ(a.tree.feature, b.tree.feature);
+  EXPECT_EQ(a.tree.threshold, b.tree.threshold);
+  EXPECT_EQ(a.tree.value, b.tree.value);
+  EXPECT_EQ(a.rows, b.rows);
+}
+
+}  // namespace
+}  // namespace ember
