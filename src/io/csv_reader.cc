@@ -1,5 +1,7 @@
 #include "io/csv_reader.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -91,12 +93,25 @@ struct Output {
   std::shared_ptr<Buffer> offsets;
 };
 
+// Column buffers are written once, front to back by many chunks: asking
+// for transparent huge pages turns ~500 page faults per 2 MiB into one.
+void AdviseHugePages(Buffer& buffer) {
+  constexpr size_t kHuge = size_t{2} << 20;
+  if (buffer.size() < 2 * kHuge) return;
+  const auto begin = reinterpret_cast<uintptr_t>(buffer.mutable_data());
+  const uintptr_t first = (begin + kHuge - 1) / kHuge * kHuge;
+  const uintptr_t last = (begin + buffer.size()) / kHuge * kHuge;
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+}
+
 Output Allocate(DataType type, size_t rows) {
   Output out;
   if (type.id == TypeId::kString) {
     out.offsets = Buffer::Allocate((rows + 1) * sizeof(int64_t));
+    AdviseHugePages(*out.offsets);
   } else {
     out.values = Buffer::Allocate(rows * type.fixed_width());
+    AdviseHugePages(*out.values);
   }
   return out;
 }
