@@ -202,6 +202,10 @@ inline ColumnPtr GoldenVectorColumn(const nlohmann::json& rows) {
 /// |actual - expected| <= tol * max(1, |expected|), NaN matching NaN.
 inline ::testing::AssertionResult Near(double actual, double expected, double tol = 1e-6) {
   if (std::isnan(expected) && std::isnan(actual)) return ::testing::AssertionSuccess();
+  if (std::isinf(expected) && actual == expected) return ::testing::AssertionSuccess();
+  if (!std::isfinite(expected) || !std::isfinite(actual)) {
+    return ::testing::AssertionFailure() << actual << " vs expected " << expected;
+  }
   if (std::abs(actual - expected) <= tol * std::max(1.0, std::abs(expected))) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << actual << " vs expected " << expected;
 }

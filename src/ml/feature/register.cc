@@ -1,5 +1,6 @@
 #include "ml/feature/register.h"
 
+#include "ml/feature/bucketizer.h"
 #include "ml/feature/imputer.h"
 #include "ml/feature/one_hot_encoder.h"
 #include "ml/feature/register_text.h"
@@ -20,14 +21,20 @@ void AddTransformer(StageRegistry& registry, std::string doc) {
                      .doc = std::move(doc)});
 }
 
-// An estimator E and its model M (which provides a static Load).
-template <class E, class M>
-void AddEstimator(StageRegistry& registry, std::string doc) {
+// An estimator alone (its model type is registered separately).
+template <class E>
+void AddEstimatorAlone(StageRegistry& registry, std::string doc) {
   registry.Register({.name = E::Params().stage_name(), .kind = StageKind::kEstimator, .params = &E::Params(),
                      .make = [](ParamMap p, std::string uid) -> std::unique_ptr<Stage> {
                        return std::make_unique<E>(std::move(p), std::move(uid));
                      },
-                     .doc = doc});
+                     .doc = std::move(doc)});
+}
+
+// An estimator E and its model M (which provides a static Load).
+template <class E, class M>
+void AddEstimator(StageRegistry& registry, std::string doc) {
+  AddEstimatorAlone<E>(registry, doc);
   registry.Register({.name = M::Params().stage_name(), .kind = StageKind::kModel, .params = &M::Params(),
                      .load = &M::Load, .doc = "fitted " + E::Params().stage_name() + ": " + doc});
 }
@@ -44,6 +51,14 @@ void RegisterFeatureStages(StageRegistry& registry) {
   AddEstimator<MaxAbsScaler, MaxAbsScalerModel>(registry, "scales vector features to [-1, 1] by their max |x|");
   AddEstimator<RobustScaler, RobustScalerModel>(registry, "scales vector features by a quantile range");
   AddEstimator<Imputer, ImputerModel>(registry, "fills missing values with the column's mean, median or mode");
+  // Bucketizer is a Model (QuantileDiscretizer fits one) that can also be built from params.
+  registry.Register({.name = "Bucketizer", .kind = StageKind::kTransformer, .params = &Bucketizer::Params(),
+                     .make = [](ParamMap p, std::string uid) -> std::unique_ptr<Stage> {
+                       return std::make_unique<Bucketizer>(std::move(p), std::move(uid));
+                     },
+                     .load = &Bucketizer::Load,
+                     .doc = "maps numeric values to bucket indices by given splits"});
+  AddEstimatorAlone<QuantileDiscretizer>(registry, "fits Bucketizer splits at quantiles of the data");
   RegisterDerivedAndTextStages(registry);
 }
 
