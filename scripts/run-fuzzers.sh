@@ -12,6 +12,7 @@ if [ ${#targets[@]} -eq 0 ]; then
   echo "run-fuzzers: no fuzz targets in $dir" >&2
   exit 1
 fi
+dir=$(cd "$dir" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for target in "${targets[@]}"; do

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "frame/summary.h"
 #include "io/table_io.h"
+#include "ml/builtin/builtin_stages.h"
 
 namespace ember::cli {
 
@@ -40,6 +41,19 @@ struct ReadFlags {
     return o;
   }
 };
+
+std::string DescribeStage(const StageType& stage) {
+  static constexpr const char* kKinds[] = {"transformer", "estimator", "model"};
+  std::string out = fmt::format("{} ({}): {}\n", stage.name, kKinds[static_cast<int>(stage.kind)], stage.doc);
+  std::vector<std::vector<std::string>> rows;
+  for (const ParamSpec& p : stage.params->specs()) {
+    const std::string constraint = p.ConstraintText();
+    rows.push_back({p.name, std::string(ParamTypeName(p.type)),
+                    p.default_value ? FormatParamValue(*p.default_value) : "(required)",
+                    p.doc + (constraint.empty() ? "" : " (" + constraint + ")")});
+  }
+  return out + FormatTable({"param", "type", "default", "description"}, rows);
+}
 
 void PrintSchema(const Schema& schema, size_t rows) {
   std::vector<std::vector<std::string>> cells;
@@ -82,13 +96,22 @@ void RegisterDataCommands(CLI::App& app, std::function<void(Action)> on_run) {
     });
   }
   {
-    auto* cmd = app.add_subcommand("describe", "print summary statistics of every column of a file");
+    auto* cmd = app.add_subcommand(
+        "describe", "print summary statistics of every column of a file, or the params of a stage (e.g. GBTClassifier)");
     auto path = std::make_shared<std::string>();
     auto flags = std::make_shared<ReadFlags>();
-    cmd->add_option("FILE", *path, "a .csv, .csv.gz, .ember or .libsvm file")->required();
+    cmd->add_option("FILE_OR_STAGE", *path, "a .csv, .csv.gz, .ember or .libsvm file, or a stage name")->required();
     flags->AddTo(*cmd);
     cmd->callback([=] {
       on_run([=](const GlobalOptions& g) {
+        if (const StageType* stage = BuiltinStages().Find(*path)) {
+          std::fputs(DescribeStage(*stage).c_str(), stdout);
+          return;
+        }
+        if (path->find('.') == std::string::npos) {
+          // Not a file name: most likely a misspelt stage.
+          BuiltinStages().Get(*path);
+        }
         const Context ctx = g.MakeContext();
         const DataFrame df = ReadTable(*path, flags->ToOptions(), ctx);
         std::fputs(FormatSummaries(Summarize(df, ctx)).c_str(), stdout);
