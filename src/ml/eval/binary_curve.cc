@@ -132,15 +132,17 @@ template <class K, class KeyScore, class Score>
 BinaryCurveAreas SortAndSweep(std::span<const Score> scores, std::span<const uint8_t> labels,
                               std::span<const double> weights, const Context& ctx) {
   const size_t n = scores.size();
-  auto records = std::make_unique_for_overwrite<SortRecord<K>[]>(n);
-  auto scratch = std::make_unique_for_overwrite<SortRecord<K>[]>(n);
+  RecordMemory records_memory(n * sizeof(SortRecord<K>));
+  RecordMemory scratch_memory(n * sizeof(SortRecord<K>));
+  const auto records = records_memory.As<K>(n);
+  const auto scratch = scratch_memory.As<K>(n);
   ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
     for (size_t i = r.begin; i < r.end; ++i) {
       records[i] = {DescendingKey(static_cast<KeyScore>(scores[i])),
                     static_cast<uint32_t>(i) | (labels[i] != 0 ? kLabelBit : 0u)};
     }
   });
-  const auto sorted = RadixSort({records.get(), n}, {scratch.get(), n}, ctx);
+  const auto sorted = RadixSort(records, scratch, ctx);
   return Sweep<K>(sorted, weights, ctx);
 }
 

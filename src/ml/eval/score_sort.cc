@@ -1,13 +1,26 @@
 #include "ml/eval/score_sort.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <bit>
+#include <new>
 #include <vector>
 
 #include "core/error.h"
 #include "core/parallel_for.h"
 
 namespace ember {
+
+RecordMemory::RecordMemory(size_t bytes) : bytes_(std::max<size_t>(bytes, 1)) {
+  void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  // Advice only: without huge pages the memory works the same, just slower.
+  if (bytes_ >= (size_t{4} << 20)) madvise(p, bytes_, MADV_HUGEPAGE);
+  data_ = p;
+}
+
+RecordMemory::~RecordMemory() { munmap(data_, bytes_); }
 
 namespace {
 
