@@ -179,7 +179,7 @@ TEST_P(CsvDatasetRoundTripTest, CsvFrameCsvFrameIsLossless) {
   ExpectSameValues(first, second);
 }
 
-INSTANTIATE_TEST_SUITE_P(Datasets, CsvDatasetRoundTripTest,
+INSTANTIATE_TEST_SUITE_P(CsvDatasets, CsvDatasetRoundTripTest,
                          ::testing::Values("wa_churn.csv", "credit_data.csv", "hpc_data.csv", "ames.csv"),
                          [](const auto& info) { return info.param.substr(0, info.param.find('.')); });
 
