@@ -1,5 +1,6 @@
 #include "ml/feature/register.h"
 
+#include "ml/feature/binarizer_normalizer.h"
 #include "ml/feature/bucketizer.h"
 #include "ml/feature/imputer.h"
 #include "ml/feature/one_hot_encoder.h"
@@ -59,6 +60,8 @@ void RegisterFeatureStages(StageRegistry& registry) {
                      .load = &Bucketizer::Load,
                      .doc = "maps numeric values to bucket indices by given splits"});
   AddEstimatorAlone<QuantileDiscretizer>(registry, "fits Bucketizer splits at quantiles of the data");
+  AddTransformer<Binarizer>(registry, "thresholds numeric or vector values to 0/1");
+  AddTransformer<Normalizer>(registry, "scales each vector to unit p-norm");
   RegisterDerivedAndTextStages(registry);
 }
 
