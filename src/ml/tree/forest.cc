@@ -1,0 +1,106 @@
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "core/parallel_for.h"
+#include "core/random.h"
+#include "ml/tree/tree_fit.h"
+#include "ml/tree/tree_models.h"
+
+namespace ember {
+
+namespace {
+
+/// Poisson(lambda) draw from one uniform (inverse CDF; lambda <= 1 here).
+int PoissonFromUniform(double u, double lambda) {
+  double p = std::exp(-lambda);
+  double cdf = p;
+  int k = 0;
+  while (u > cdf && k < 64) {
+    ++k;
+    p *= lambda / k;
+    cdf += p;
+  }
+  return k;
+}
+
+}  // namespace
+
+ModelPtr FitForest(TreeAlgorithm algorithm, const ParamMap& p, const std::string& uid, const DataFrame& input,
+                   const Context& ctx) {
+  const std::string stage = TreeStageName(algorithm, false);
+  const TreeTrainingData data = ReadTreeTrainingData(input, p, stage);
+  const bool classifier = IsClassifier(algorithm);
+  const bool forest = algorithm == TreeAlgorithm::kRandomForestClassifier ||
+                      algorithm == TreeAlgorithm::kRandomForestRegressor;
+  const int num_classes = classifier ? CountClasses(data, stage) : 1;
+  const std::string impurity = p.GetString("impurity");
+  const Criterion criterion = !classifier ? Criterion::kNewton
+                              : impurity == "entropy" ? Criterion::kEntropy : Criterion::kGini;
+  const int C = ChannelsFor(criterion, num_classes);
+  const auto uc = static_cast<size_t>(C);
+  const auto seed = static_cast<uint64_t>(p.GetInt("seed"));
+  const BinnedMatrix matrix = BinnedMatrix::Build(
+      *data.features, data.weights, {.max_bins = static_cast<int>(p.GetInt("maxBins")), .seed = seed}, ctx);
+  const int num_trees = forest ? static_cast<int>(p.GetInt("numTrees")) : 1;
+  const double rate = forest ? p.GetDouble("subsamplingRate") : 1.0;
+  const bool bootstrap = forest && p.GetBool("bootstrap");
+  GrowOptions grow = GrowOptionsFromParams(p, criterion, num_classes, data.weight_sum);
+  grow.features_per_node =
+      forest ? FeaturesPerNode(p.GetString("featureSubsetStrategy"), algorithm, num_trees, data.dim) : 0;
+
+  TreeEnsemble ensemble;
+  ensemble.num_features = data.dim;
+  ensemble.num_outputs = classifier ? num_classes : 1;
+  ensemble.init.assign(static_cast<size_t>(ensemble.num_outputs), 0.0);
+  ensemble.combine = classifier ? EnsembleCombine::kSum : EnsembleCombine::kAverage;
+  ensemble.trees.resize(static_cast<size_t>(num_trees));
+  ensemble.tree_output.assign(static_cast<size_t>(num_trees), -1);
+  // Trees in parallel, each single-threaded inside; one tree uses every thread.
+  const Context inner = num_trees > 1 ? ctx.WithThreads(1) : ctx;
+  const size_t n = data.rows;
+  ParallelFor(ctx, static_cast<size_t>(num_trees), 1, [&](const BlockRange& r) {
+    const uint64_t t = r.begin;
+    const uint64_t tree_seed = Mix64(seed ^ (0x9E3779B97F4A7C15ULL * (t + 1)));
+    std::vector<double> stats(n * uc, 0.0);
+    std::vector<uint32_t> rows;
+    rows.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      double count = 1.0;
+      if (bootstrap) {
+        count = PoissonFromUniform(UniformAt(tree_seed, i), rate);
+      } else if (rate < 1.0) {
+        count = UniformAt(tree_seed, i) < rate ? 1.0 : 0.0;
+      }
+      const double w = data.weights[i] * count;
+      if (count == 0 || !(w > 0)) continue;
+      double* s = stats.data() + i * uc;
+      if (classifier) {
+        s[static_cast<size_t>(data.labels[i])] = w;
+      } else {
+        s[0] = -w * data.labels[i];
+        s[1] = w;
+      }
+      s[uc - 2] = w;
+      s[uc - 1] = count;
+      rows.push_back(static_cast<uint32_t>(i));
+    }
+    if (rows.empty()) rows.push_back(0);  // a degenerate draw: a leaf from one zero-stat row
+    GrowOptions o = grow;
+    o.tree_index = t;
+    TreeLearnerScratch scratch;
+    ensemble.trees[t] = GrowTree(matrix, stats, std::move(rows), o, scratch, inner).tree;
+  });
+  ParamMap model_params(TreeParams(algorithm, true));
+  model_params.SetFromJson(p.ExplicitToJson());
+  if (classifier) {
+    return std::make_shared<TreeClassificationModel>(algorithm, std::move(model_params), uid, input.schema(),
+                                                     num_classes, ClassOutput::kVote, std::move(ensemble),
+                                                     TreeTrainingHistory{});
+  }
+  return std::make_shared<TreeRegressionModel>(algorithm, std::move(model_params), uid, input.schema(),
+                                               std::move(ensemble), TreeTrainingHistory{});
+}
+
+}  // namespace ember

@@ -1,0 +1,199 @@
+#include "ml/tree/tree_ensemble.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "core/parallel_for.h"
+
+namespace ember {
+
+void TreeEnsemble::Predict(const Column& features, std::span<double> raw, const Context& ctx) const {
+  const size_t n = features.length();
+  const auto K = static_cast<size_t>(num_outputs);
+  const auto d = static_cast<size_t>(num_features);
+  EMBER_CHECK(raw.size() == n * K, "prediction buffer of {} for {} rows x {} outputs", raw.size(), n, K);
+  EMBER_CHECK(features.type().dim == num_features, "features of dim {}, model has {}", features.type().dim,
+              num_features);
+  const bool sparse = features.type().id == TypeId::kSparseVector;
+  const float* dense = sparse ? nullptr : features.buffers().values->as<float>().data();
+  const double scale = combine == EnsembleCombine::kAverage && !trees.empty() ? 1.0 / trees.size() : 1.0;
+  constexpr size_t kBlock = 4096;
+  ParallelFor(ctx, n, kBlock, [&](const BlockRange& r) {
+    const size_t rows = r.end - r.begin;
+    std::vector<float> densified;
+    const float* x = dense ? dense + r.begin * d : nullptr;
+    if (sparse) {
+      densified.assign(rows * d, 0.0f);
+      for (size_t i = 0; i < rows; ++i) {
+        const SparseRow row = features.SparseRowAt(r.begin + i);
+        for (size_t k = 0; k < row.indices.size(); ++k) densified[i * d + row.indices[k]] = row.values[k];
+      }
+      x = densified.data();
+    }
+    double* out = raw.data() + r.begin * K;
+    std::vector<double> sums(rows * K, 0.0);
+    for (size_t t = 0; t < trees.size(); ++t) {
+      const Tree& tree = trees[t];
+      const int slot = tree_output[t];
+      if (slot >= 0) {
+        for (size_t i = 0; i < rows; ++i) {
+          const auto leaf = static_cast<size_t>(LeafOfRow(tree, x + i * d));
+          sums[i * K + static_cast<size_t>(slot)] += tree.value[leaf];
+        }
+      } else {
+        for (size_t i = 0; i < rows; ++i) {
+          const auto leaf = static_cast<size_t>(LeafOfRow(tree, x + i * d));
+          for (size_t k = 0; k < K; ++k) sums[i * K + k] += tree.value[leaf * K + k];
+        }
+      }
+    }
+    for (size_t i = 0; i < rows; ++i) {
+      for (size_t k = 0; k < K; ++k) out[i * K + k] = init[k] + scale * sums[i * K + k];
+    }
+  });
+}
+
+std::vector<double> TreeEnsemble::FeatureImportances() const {
+  std::vector<double> total(static_cast<size_t>(num_features), 0.0);
+  std::vector<double> one(total.size());
+  for (const Tree& t : trees) {
+    std::fill(one.begin(), one.end(), 0.0);
+    double sum = 0;
+    for (size_t n = 0; n < t.num_nodes(); ++n) {
+      if (t.feature[n] >= 0) {
+        one[static_cast<size_t>(t.feature[n])] += t.gain[n];
+        sum += t.gain[n];
+      }
+    }
+    if (sum > 0) {
+      for (size_t f = 0; f < one.size(); ++f) total[f] += one[f] / sum;
+    }
+  }
+  double sum = 0;
+  for (double v : total) sum += v;
+  if (sum > 0) {
+    for (double& v : total) v /= sum;
+  }
+  return total;
+}
+
+std::string TreeEnsemble::ToDebugString(const std::string& title) const {
+  std::string out = fmt::format("{} with {} trees\n", title, trees.size());
+  for (size_t t = 0; t < trees.size(); ++t) {
+    out += fmt::format("  Tree {}:\n", t);
+    out += trees[t].ToDebugString(4);
+  }
+  return out;
+}
+
+void TreeEnsemble::Save(ArtifactWriter& w) const {
+  std::vector<int64_t> offsets{0};
+  std::vector<int32_t> feature, bin, default_left, left, right;
+  std::vector<float> threshold;
+  std::vector<double> value, gain, weight;
+  for (const Tree& t : trees) {
+    offsets.push_back(offsets.back() + static_cast<int64_t>(t.num_nodes()));
+    feature.insert(feature.end(), t.feature.begin(), t.feature.end());
+    bin.insert(bin.end(), t.bin.begin(), t.bin.end());
+    threshold.insert(threshold.end(), t.threshold.begin(), t.threshold.end());
+    default_left.insert(default_left.end(), t.default_left.begin(), t.default_left.end());
+    left.insert(left.end(), t.left.begin(), t.left.end());
+    right.insert(right.end(), t.right.begin(), t.right.end());
+    value.insert(value.end(), t.value.begin(), t.value.end());
+    gain.insert(gain.end(), t.gain.begin(), t.gain.end());
+    weight.insert(weight.end(), t.weight.begin(), t.weight.end());
+  }
+  w.PutInt64s("treeNodeOffsets", offsets);
+  w.PutInt32s("treeOutput", tree_output);
+  w.PutInt32s("feature", feature);
+  w.PutInt32s("thresholdBin", bin);
+  w.PutFloats("threshold", threshold);
+  w.PutInt32s("defaultLeft", default_left);
+  w.PutInt32s("left", left);
+  w.PutInt32s("right", right);
+  w.PutDoubles("value", value);
+  w.PutDoubles("gain", gain);
+  w.PutDoubles("weight", weight);
+  w.PutDoubles("init", init);
+  w.extra()["numFeatures"] = num_features;
+  w.extra()["numOutputs"] = num_outputs;
+  w.extra()["combine"] = combine == EnsembleCombine::kSum ? "sum" : "average";
+}
+
+TreeEnsemble TreeEnsemble::Load(const ArtifactReader& r) {
+  TreeEnsemble e;
+  auto bad = [&](const std::string& what) {
+    return CorruptData(fmt::format("'{}': tree ensemble: {}", r.dir(), what));
+  };
+  e.num_features = r.ExtraValue<int>("numFeatures");
+  e.num_outputs = r.ExtraValue<int>("numOutputs");
+  const auto combine = r.ExtraValue<std::string>("combine");
+  if (combine != "sum" && combine != "average") throw bad("combine must be 'sum' or 'average'");
+  e.combine = combine == "sum" ? EnsembleCombine::kSum : EnsembleCombine::kAverage;
+  if (e.num_features < 0 || e.num_outputs < 1) throw bad("bad numFeatures or numOutputs");
+  e.init = r.GetDoubles("init");
+  if (e.init.size() != static_cast<size_t>(e.num_outputs)) throw bad("init does not hold numOutputs values");
+  const auto offsets = r.GetInt64s("treeNodeOffsets");
+  e.tree_output = r.GetInt32s("treeOutput");
+  const auto feature = r.GetInt32s("feature");
+  const auto bin = r.GetInt32s("thresholdBin");
+  const auto threshold = r.GetFloats("threshold");
+  const auto default_left = r.GetInt32s("defaultLeft");
+  const auto left = r.GetInt32s("left");
+  const auto right = r.GetInt32s("right");
+  const auto value = r.GetDoubles("value");
+  const auto gain = r.GetDoubles("gain");
+  const auto weight = r.GetDoubles("weight");
+  const size_t nodes = feature.size();
+  if (offsets.empty() || offsets.front() != 0 || static_cast<size_t>(offsets.back()) != nodes ||
+      e.tree_output.size() + 1 != offsets.size()) {
+    throw bad("treeNodeOffsets do not match the node arrays");
+  }
+  for (const auto* a : {&bin, &default_left, &left, &right}) {
+    if (a->size() != nodes) throw bad("node arrays differ in length");
+  }
+  if (threshold.size() != nodes || gain.size() != nodes || weight.size() != nodes) {
+    throw bad("node arrays differ in length");
+  }
+  size_t value_pos = 0;
+  for (size_t t = 0; t + 1 < offsets.size(); ++t) {
+    if (offsets[t + 1] <= offsets[t]) throw bad(fmt::format("tree {} has no nodes", t));
+    const auto b = static_cast<size_t>(offsets[t]);
+    const auto size = static_cast<size_t>(offsets[t + 1]) - b;
+    const int slot = e.tree_output[t];
+    if (slot < -1 || slot >= e.num_outputs) throw bad(fmt::format("tree {} writes output {}", t, slot));
+    Tree tree;
+    tree.num_outputs = slot >= 0 ? 1 : e.num_outputs;
+    const size_t values = size * static_cast<size_t>(tree.num_outputs);
+    if (value_pos + values > value.size()) throw bad("too few leaf values");
+    for (size_t i = 0; i < size; ++i) {
+      const size_t j = b + i;
+      const bool leaf = feature[j] < 0;
+      // Children must come after their parent and inside the tree: no cycles.
+      if (!leaf && (feature[j] >= e.num_features || left[j] <= static_cast<int32_t>(i) ||
+                    right[j] <= static_cast<int32_t>(i) || left[j] >= static_cast<int32_t>(size) ||
+                    right[j] >= static_cast<int32_t>(size))) {
+        throw bad(fmt::format("tree {} node {} has an invalid feature or child", t, i));
+      }
+    }
+    tree.feature.assign(feature.begin() + static_cast<long>(b), feature.begin() + static_cast<long>(b + size));
+    tree.bin.assign(bin.begin() + static_cast<long>(b), bin.begin() + static_cast<long>(b + size));
+    tree.threshold.assign(threshold.begin() + static_cast<long>(b), threshold.begin() + static_cast<long>(b + size));
+    for (size_t i = 0; i < size; ++i) tree.default_left.push_back(default_left[b + i] != 0 ? 1 : 0);
+    tree.left.assign(left.begin() + static_cast<long>(b), left.begin() + static_cast<long>(b + size));
+    tree.right.assign(right.begin() + static_cast<long>(b), right.begin() + static_cast<long>(b + size));
+    tree.value.assign(value.begin() + static_cast<long>(value_pos),
+                      value.begin() + static_cast<long>(value_pos + values));
+    tree.gain.assign(gain.begin() + static_cast<long>(b), gain.begin() + static_cast<long>(b + size));
+    tree.weight.assign(weight.begin() + static_cast<long>(b), weight.begin() + static_cast<long>(b + size));
+    value_pos += values;
+    e.trees.push_back(std::move(tree));
+  }
+  if (value_pos != value.size()) throw bad("too many leaf values");
+  return e;
+}
+
+}  // namespace ember

@@ -1,0 +1,54 @@
+// A fitted ensemble of trees as the models keep it: the trees' flat arrays,
+// how their outputs combine, batched prediction over row blocks, feature
+// importances, debug text and save/load as pipeline artifact arrays.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/context.h"
+#include "frame/column.h"
+#include "ml/pipeline/artifact.h"
+#include "ml/tree/tree.h"
+
+namespace ember {
+
+enum class EnsembleCombine {
+  kSum,      // raw = init + sum of tree outputs (boosting; class votes)
+  kAverage,  // raw = init + mean of tree outputs (random forest regression)
+};
+
+/// Immutable after fitting; Predict is thread-safe.
+struct TreeEnsemble {
+  int num_features = 0;
+  /// Outputs per row (K). Every tree has K outputs, or 1 output added to
+  /// slot tree_output[t] (one tree per class and round, softmax boosting).
+  int num_outputs = 1;
+  std::vector<double> init;  // num_outputs values added to every row
+  EnsembleCombine combine = EnsembleCombine::kSum;
+  std::vector<Tree> trees;
+  std::vector<int32_t> tree_output;  // per tree: output slot, or -1 for all K
+
+  /// raw[i * K + k] for every row of a dense or sparse vector column of
+  /// num_features features, computed block by block in parallel (each block
+  /// walks tree by tree over its rows: no per-row allocation or dispatch).
+  /// REQUIRES: raw.size() == rows * K.
+  void Predict(const Column& features, std::span<double> raw, const Context& ctx) const;
+
+  /// Spark's featureImportances: per tree, each feature's summed split loss
+  /// reduction normalised to 1; summed over trees and normalised to 1.
+  std::vector<double> FeatureImportances() const;
+
+  /// "TreeEnsemble with N trees" then every tree's If/Else text.
+  std::string ToDebugString(const std::string& title) const;
+
+  /// Writes the arrays and extra keys of the ensemble.
+  void Save(ArtifactWriter& writer) const;
+  /// Reads and validates what Save wrote (child indices, features and sizes
+  /// are checked so a damaged file cannot send traversal out of bounds).
+  static TreeEnsemble Load(const ArtifactReader& reader);
+};
+
+}  // namespace ember
