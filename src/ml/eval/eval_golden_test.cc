@@ -31,6 +31,18 @@ void ExpectClose(double actual, double expected, double rel, const std::string& 
 
 std::vector<double> Doubles(const json& j) { return j.get<std::vector<double>>(); }
 
+// Columns built one by one (an initializer list followed by push_back trips a
+// false -Warray-bounds in GCC 12).
+struct Columns {
+  std::vector<std::string> names;
+  std::vector<ColumnPtr> columns;
+  void Add(std::string name, ColumnPtr column) {
+    names.push_back(std::move(name));
+    columns.push_back(std::move(column));
+  }
+  DataFrame Frame() const { return DataFrame::Make(names, columns); }
+};
+
 TEST(EvalGoldenTest, BinaryMatchesSklearn) {
   const json doc = LoadGolden("binary.json");
   ASSERT_FALSE(doc["cases"].empty());
@@ -39,15 +51,15 @@ TEST(EvalGoldenTest, BinaryMatchesSklearn) {
     const std::vector<double> scores = Doubles(c["score"]);
     ColumnPtr score_col = MakeColumn(scores);
     if (c["score_type"] == "float32") score_col = MakeColumn(std::vector<float>(scores.begin(), scores.end()));
-    std::vector<std::string> names = {"rawPrediction", "label"};
-    std::vector<ColumnPtr> cols = {score_col, MakeColumn(c["label"].get<std::vector<int32_t>>())};
+    Columns cols;
+    cols.Add("rawPrediction", score_col);
+    cols.Add("label", MakeColumn(c["label"].get<std::vector<int32_t>>()));
     std::map<std::string, ParamValue> params;
     if (!c["weight"].is_null()) {
-      names.push_back("weight");
-      cols.push_back(MakeColumn(Doubles(c["weight"])));
+      cols.Add("weight", MakeColumn(Doubles(c["weight"])));
       params["weightCol"] = std::string("weight");
     }
-    const DataFrame df = DataFrame::Make(names, cols);
+    const DataFrame df = cols.Frame();
     for (const char* metric : {"areaUnderROC", "areaUnderPR", "averagePrecision"}) {
       params["metricName"] = std::string(metric);
       const double v = BinaryClassificationEvaluator::Make(params).Evaluate(df, Context::Default(2));
@@ -60,22 +72,21 @@ TEST(EvalGoldenTest, MulticlassMatchesSklearn) {
   const json doc = LoadGolden("multiclass.json");
   for (const json& c : doc["cases"]) {
     const std::string name = c["name"];
-    std::vector<std::string> names = {"label", "prediction"};
-    std::vector<ColumnPtr> cols = {MakeColumn(Doubles(c["label"])), MakeColumn(Doubles(c["prediction"]))};
+    Columns cols;
+    cols.Add("label", MakeColumn(Doubles(c["label"])));
+    cols.Add("prediction", MakeColumn(Doubles(c["prediction"])));
     std::map<std::string, ParamValue> params;
     if (!c["weight"].is_null()) {
-      names.push_back("weight");
-      cols.push_back(MakeColumn(Doubles(c["weight"])));
+      cols.Add("weight", MakeColumn(Doubles(c["weight"])));
       params["weightCol"] = std::string("weight");
     }
     if (!c["probability"].is_null()) {
       const auto rows = c["probability"].get<std::vector<std::vector<double>>>();
       std::vector<float> flat;
       for (const auto& r : rows) flat.insert(flat.end(), r.begin(), r.end());
-      names.push_back("probability");
-      cols.push_back(MakeDenseVectorColumn(rows.size(), static_cast<int32_t>(rows[0].size()), flat));
+      cols.Add("probability", MakeDenseVectorColumn(rows.size(), static_cast<int32_t>(rows[0].size()), flat));
     }
-    const DataFrame df = DataFrame::Make(names, cols);
+    const DataFrame df = cols.Frame();
     for (const auto& [metric, expected] : c["expected"].items()) {
       params["metricName"] = metric;
       const double v = MulticlassClassificationEvaluator::Make(params).Evaluate(df, Context::Default(2));
@@ -97,15 +108,15 @@ TEST(EvalGoldenTest, RegressionMatchesSklearn) {
   const json doc = LoadGolden("regression.json");
   for (const json& c : doc["cases"]) {
     const std::string name = c["name"];
-    std::vector<std::string> names = {"label", "prediction"};
-    std::vector<ColumnPtr> cols = {MakeColumn(Doubles(c["label"])), MakeColumn(Doubles(c["prediction"]))};
+    Columns cols;
+    cols.Add("label", MakeColumn(Doubles(c["label"])));
+    cols.Add("prediction", MakeColumn(Doubles(c["prediction"])));
     std::map<std::string, ParamValue> params;
     if (!c["weight"].is_null()) {
-      names.push_back("weight");
-      cols.push_back(MakeColumn(Doubles(c["weight"])));
+      cols.Add("weight", MakeColumn(Doubles(c["weight"])));
       params["weightCol"] = std::string("weight");
     }
-    const DataFrame df = DataFrame::Make(names, cols);
+    const DataFrame df = cols.Frame();
     for (const char* metric : {"mse", "rmse", "mae", "r2", "var"}) {
       params["metricName"] = std::string(metric);
       const double v = RegressionEvaluator::Make(params).Evaluate(df, Context::Default(2));
