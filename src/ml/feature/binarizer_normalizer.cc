@@ -1,9 +1,9 @@
 #include "ml/feature/binarizer_normalizer.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "ml/feature/stage_support.h"
 
@@ -28,39 +28,37 @@ ColumnPtr BinarizeColumn(const Context& ctx, const Column& c, const DataType& ou
                           c);
   }
   if (out_type.id == TypeId::kSparseVector) {
-    return WithValidityOf(
-        BuildSparseVectorColumn(ctx, c.length(), c.type().dim,
-                                [&](size_t begin, size_t end, SparseVectorBuilder& b) {
-                                  for (size_t i = begin; i < end; ++i) {
-                                    const SparseRow row = c.SparseRowAt(i);
-                                    for (size_t k = 0; k < row.indices.size(); ++k) {
-                                      if (row.values[k] > t) b.Add(row.indices[k], 1.0f);
-                                    }
-                                    b.EndRow();
-                                  }
-                                }),
-        c);
+    return WithValidityOf(BuildSparseVectorColumn(ctx, c.length(), c.type().dim,
+                                                  [&](size_t begin, size_t end, SparseVectorBuilder& b) {
+                                                    for (size_t i = begin; i < end; ++i) {
+                                                      const SparseRow row = c.SparseRowAt(i);
+                                                      for (size_t k = 0; k < row.indices.size(); ++k) {
+                                                        if (row.values[k] > t) b.Add(row.indices[k], 1.0f);
+                                                      }
+                                                      b.EndRow();
+                                                    }
+                                                  }),
+                          c);
   }
   // Dense output: implicit zeros of a sparse row binarize like 0.
   const float zero = 0.0 > t ? 1.0f : 0.0f;
-  return WithValidityOf(
-      BuildDenseVectorColumn(ctx, c.length(), c.type().dim,
-                             [&](size_t begin, size_t end, float* o) {
-                               for (size_t i = begin; i < end; ++i) {
-                                 float* y = o + (i - begin) * dim;
-                                 if (c.type().id == TypeId::kDenseVector) {
-                                   const auto x = c.DenseRow(i);
-                                   for (size_t j = 0; j < dim; ++j) y[j] = x[j] > t ? 1.0f : 0.0f;
-                                 } else {
-                                   std::fill(y, y + dim, zero);
-                                   const SparseRow row = c.SparseRowAt(i);
-                                   for (size_t k = 0; k < row.indices.size(); ++k) {
-                                     y[row.indices[k]] = row.values[k] > t ? 1.0f : 0.0f;
-                                   }
-                                 }
-                               }
-                             }),
-      c);
+  return WithValidityOf(BuildDenseVectorColumn(ctx, c.length(), c.type().dim,
+                                               [&](size_t begin, size_t end, float* o) {
+                                                 for (size_t i = begin; i < end; ++i) {
+                                                   float* y = o + (i - begin) * dim;
+                                                   if (c.type().id == TypeId::kDenseVector) {
+                                                     const auto x = c.DenseRow(i);
+                                                     for (size_t j = 0; j < dim; ++j) y[j] = x[j] > t ? 1.0f : 0.0f;
+                                                   } else {
+                                                     std::fill(y, y + dim, zero);
+                                                     const SparseRow row = c.SparseRowAt(i);
+                                                     for (size_t k = 0; k < row.indices.size(); ++k) {
+                                                       y[row.indices[k]] = row.values[k] > t ? 1.0f : 0.0f;
+                                                     }
+                                                   }
+                                                 }
+                                               }),
+                        c);
 }
 
 double PNorm(std::span<const float> values, double p) {
@@ -103,9 +101,10 @@ std::vector<double> Binarizer::Thresholds(size_t columns) const {
   if (!params().HasValue("thresholds")) return std::vector<double>(columns, params().GetDouble("threshold"));
   const auto& t = params().GetDoubleList("thresholds");
   if (params().HasValue("inputCol") || t.size() != columns) {
-    throw InvalidArgument(fmt::format("Binarizer: thresholds needs inputCols and one entry per column ({} entries "
-                                      "for {} columns)",
-                                      t.size(), columns));
+    throw InvalidArgument(
+        fmt::format("Binarizer: thresholds needs inputCols and one entry per column ({} entries "
+                    "for {} columns)",
+                    t.size(), columns));
   }
   return t;
 }

@@ -1,8 +1,8 @@
 #include "ml/feature/binarizer_normalizer.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "ml/feature/feature_test_util.h"
 
@@ -16,11 +16,9 @@ using testing::MakeStage;
 using testing::VectorRows;
 
 DataFrame Data() {
-  return DataFrame::Make(
-      {"x", "v", "s"},
-      {MakeNullableColumn<double>({0.5, 1.5, std::nullopt, std::nan("")}),
-       MakeDenseVectorColumn(4, 2, {0, 2, -1, 1.5f, 3, 4, 0, 0}),
-       MakeSparseVectorColumn(3, {0, 2, 2, 3, 3}, {0, 2, 1}, {3, -4, 1})});
+  return DataFrame::Make({"x", "v", "s"}, {MakeNullableColumn<double>({0.5, 1.5, std::nullopt, std::nan("")}),
+                                           MakeDenseVectorColumn(4, 2, {0, 2, -1, 1.5f, 3, 4, 0, 0}),
+                                           MakeSparseVectorColumn(3, {0, 2, 2, 3, 3}, {0, 2, 1}, {3, -4, 1})});
 }
 
 TEST(BinarizerTest, ScalarsAndVectors) {
@@ -35,7 +33,8 @@ TEST(BinarizerTest, ScalarsAndVectors) {
   auto neg = MakeStage<Binarizer>("Binarizer", {{"inputCol", "s"}, {"outputCol", "bs"}, {"threshold", -2}});
   const DataFrame dense = neg->Transform(Data(), Context::Default(1));
   EXPECT_EQ(dense.schema().field(3).type, DataType::DenseVector(3));
-  EXPECT_EQ(VectorRows(*dense.column("bs")), (std::vector<std::vector<float>>{{1, 1, 0}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}}));
+  EXPECT_EQ(VectorRows(*dense.column("bs")),
+            (std::vector<std::vector<float>>{{1, 1, 0}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}}));
   auto per_column = MakeStage<Binarizer>(
       "Binarizer", {{"inputCols", {"x", "v"}}, {"outputCols", {"bx", "bv"}}, {"thresholds", {0.0, 2.5}}});
   const DataFrame pc = per_column->Transform(Data(), Context::Default(1));
@@ -55,8 +54,8 @@ TEST(BinarizerTest, SchemaErrors) {
             std::string::npos);
   auto clash = MakeStage<Binarizer>("Binarizer", {{"inputCol", "x"}, {"outputCol", "v"}});
   EXPECT_THROW(clash->TransformSchema(Data().schema()), SchemaError);
-  auto bad_thresholds = MakeStage<Binarizer>("Binarizer", {{"inputCols", {"x"}}, {"outputCols", {"o"}},
-                                                           {"thresholds", {1.0, 2.0}}});
+  auto bad_thresholds =
+      MakeStage<Binarizer>("Binarizer", {{"inputCols", {"x"}}, {"outputCols", {"o"}}, {"thresholds", {1.0, 2.0}}});
   EXPECT_THROW(bad_thresholds->TransformSchema(Data().schema()), InvalidArgument);
 }
 
@@ -64,12 +63,13 @@ TEST(NormalizerTest, PNorms) {
   auto l2 = MakeStage<Normalizer>("Normalizer", {{"inputCol", "v"}, {"outputCol", "n"}});
   // Rows: (0, 2), (-1, 1.5), (3, 4), (0, 0) -- the zero row stays zero.
   EXPECT_EQ(VectorRows(*l2->Transform(Data(), Context::Default(1)).column("n")),
-            (std::vector<std::vector<float>>{{0, 1}, {static_cast<float>(-1 / std::sqrt(3.25)),
-                                                      static_cast<float>(1.5 / std::sqrt(3.25))},
-                                             {0.6f, 0.8f}, {0, 0}}));
+            (std::vector<std::vector<float>>{
+                {0, 1},
+                {static_cast<float>(-1 / std::sqrt(3.25)), static_cast<float>(1.5 / std::sqrt(3.25))},
+                {0.6f, 0.8f},
+                {0, 0}}));
   auto l1 = MakeStage<Normalizer>("Normalizer", {{"inputCol", "v"}, {"outputCol", "n"}, {"p", 1}});
-  EXPECT_EQ(VectorRows(*l1->Transform(Data(), Context::Default(1)).column("n"))[1],
-            (std::vector<float>{-0.4f, 0.6f}));
+  EXPECT_EQ(VectorRows(*l1->Transform(Data(), Context::Default(1)).column("n"))[1], (std::vector<float>{-0.4f, 0.6f}));
   auto linf = MakeStage<Normalizer>("Normalizer", {{"inputCol", "s"}, {"outputCol", "n"}, {"p", "Infinity"}});
   const DataFrame sparse = linf->Transform(Data(), Context::Default(1));
   EXPECT_EQ(sparse.schema().field(3).type, DataType::SparseVector(3));

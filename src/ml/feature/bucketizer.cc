@@ -1,11 +1,11 @@
 #include "ml/feature/bucketizer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "core/parallel_for.h"
 #include "ml/feature/stage_support.h"
@@ -21,14 +21,16 @@ void AddColumnParams(ParamTable& p, const char* out_what) {
   p.String("outputCol", std::nullopt, fmt::format("output {} column (default '<uid>__output')", out_what));
   p.StringList("inputCols", std::nullopt, "input numeric columns, instead of inputCol");
   p.StringList("outputCols", std::nullopt, "output columns, one per input column");
-  p.String("handleInvalid", "error", "NaN or null values: 'error' throws, 'skip' drops the row, 'keep' gives index "
-           "numBuckets", {"error", "skip", "keep"});
+  p.String("handleInvalid", "error",
+           "NaN or null values: 'error' throws, 'skip' drops the row, 'keep' gives index "
+           "numBuckets",
+           {"error", "skip", "keep"});
 }
 
 void CheckSplits(const Stage& stage, const char* param, const std::vector<double>& s) {
   if (s.size() < 3) {
-    throw InvalidArgument(fmt::format("{}: {} must hold at least 3 values (2 buckets), got {}", stage.class_name(),
-                                      param, s.size()));
+    throw InvalidArgument(
+        fmt::format("{}: {} must hold at least 3 values (2 buckets), got {}", stage.class_name(), param, s.size()));
   }
   for (size_t i = 0; i < s.size(); ++i) {
     if (std::isnan(s[i]) || (i > 0 && !(s[i - 1] < s[i]))) {
@@ -50,9 +52,10 @@ std::vector<double> ParseSplits(const Stage& stage, const std::string& text) {
     char* stop = nullptr;
     const double v = std::strtod(item.c_str(), &stop);
     if (item.empty() || stop != item.c_str() + item.size()) {
-      throw InvalidArgument(fmt::format("{}: splitsArray entry '{}' is not a comma-separated list of numbers "
-                                        "(e.g. '-inf, 0, 10, inf')",
-                                        stage.class_name(), text));
+      throw InvalidArgument(
+          fmt::format("{}: splitsArray entry '{}' is not a comma-separated list of numbers "
+                      "(e.g. '-inf, 0, 10, inf')",
+                      stage.class_name(), text));
     }
     out.push_back(v);
     start = end + 1;
@@ -112,8 +115,8 @@ Schema Bucketizer::TransformSchema(const Schema& input) const {
   const std::vector<ColumnPair> pairs = CheckNumericPairs(*this, input);
   const auto splits = Splits();
   if (splits.size() != pairs.size()) {
-    throw InvalidArgument(fmt::format("Bucketizer: splitsArray has {} entries for {} inputCols", splits.size(),
-                                      pairs.size()));
+    throw InvalidArgument(
+        fmt::format("Bucketizer: splitsArray has {} entries for {} inputCols", splits.size(), pairs.size()));
   }
   Schema out = input;
   for (const ColumnPair& pair : pairs) out = AppendField(out, {pair.output, DataType::Float64(), {}});
@@ -136,18 +139,20 @@ DataFrame Bucketizer::Transform(const DataFrame& input, const Context& ctx) cons
       ForEachNumericInRange(c, begin, end, [&](size_t i, double v, bool ok) {
         if (!ok || std::isnan(v)) {
           if (policy == HandleInvalid::kError) {
-            throw InvalidArgument(fmt::format("Bucketizer: column '{}' has a {} at row {}; set handleInvalid to "
-                                              "'skip' to drop such rows or 'keep' to give them bucket {}",
-                                              pairs[k].input, ok ? "NaN" : "null", i, buckets));
+            throw InvalidArgument(
+                fmt::format("Bucketizer: column '{}' has a {} at row {}; set handleInvalid to "
+                            "'skip' to drop such rows or 'keep' to give them bucket {}",
+                            pairs[k].input, ok ? "NaN" : "null", i, buckets));
           }
           if (policy == HandleInvalid::kSkip) keep[i] = 0;
           o[i] = buckets;
           return;
         }
         if (v < s.front() || v > s.back()) {
-          throw InvalidArgument(fmt::format("Bucketizer: column '{}' has {} at row {}, outside the splits [{}, {}]; "
-                                            "use -inf and inf as the outer splits to cover every value",
-                                            pairs[k].input, v, i, s.front(), s.back()));
+          throw InvalidArgument(
+              fmt::format("Bucketizer: column '{}' has {} at row {}, outside the splits [{}, {}]; "
+                          "use -inf and inf as the outer splits to cover every value",
+                          pairs[k].input, v, i, s.front(), s.back()));
         }
         const auto upper = std::upper_bound(s.begin(), s.end(), v) - s.begin();
         o[i] = std::min(static_cast<double>(upper - 1), buckets - 1);  // v == last split: last bucket
@@ -185,9 +190,10 @@ Schema QuantileDiscretizer::TransformSchema(const Schema& input) const {
   if (params().HasValue("numBucketsArray")) {
     const auto& counts = params().GetDoubleList("numBucketsArray");
     if (params().HasValue("inputCol") || counts.size() != pairs.size()) {
-      throw InvalidArgument(fmt::format("QuantileDiscretizer: numBucketsArray needs inputCols and one entry per "
-                                        "column ({} entries for {} columns)",
-                                        counts.size(), pairs.size()));
+      throw InvalidArgument(
+          fmt::format("QuantileDiscretizer: numBucketsArray needs inputCols and one entry per "
+                      "column ({} entries for {} columns)",
+                      counts.size(), pairs.size()));
     }
     for (double b : counts) {
       if (b != std::floor(b) || b > std::numeric_limits<int32_t>::max()) {
@@ -214,8 +220,8 @@ ModelPtr QuantileDiscretizer::Fit(const DataFrame& input, const Context& ctx) co
         if (ok && !std::isnan(v)) values.push_back(v);
       });
       if (values.empty()) {
-        throw InvalidArgument(fmt::format("QuantileDiscretizer: column '{}' has no values that are not null or NaN",
-                                          pairs[k].input));
+        throw InvalidArgument(
+            fmt::format("QuantileDiscretizer: column '{}' has no values that are not null or NaN", pairs[k].input));
       }
       std::sort(values.begin(), values.end());
       std::vector<double>& s = splits[k];

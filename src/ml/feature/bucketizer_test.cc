@@ -1,9 +1,9 @@
 #include "ml/feature/bucketizer.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
-
-#include <gtest/gtest.h>
 
 #include "ml/feature/feature_test_util.h"
 
@@ -54,9 +54,8 @@ TEST(BucketizerTest, HandleInvalidBranches) {
 
 TEST(BucketizerTest, MultipleColumnsWithSplitsArray) {
   const DataFrame df = DataFrame::Make({"x", "y"}, {MakeColumn<double>({-1, 5}), MakeColumn<float>({0.5f, 2.5f})});
-  auto b = MakeBucketizer({{"inputCols", {"x", "y"}},
-                           {"outputCols", {"bx", "by"}},
-                           {"splitsArray", {"-inf, 0, inf", "0,1,2,3"}}});
+  auto b = MakeBucketizer(
+      {{"inputCols", {"x", "y"}}, {"outputCols", {"bx", "by"}}, {"splitsArray", {"-inf, 0, inf", "0,1,2,3"}}});
   const DataFrame out = b->Transform(df, Context::Default(1));
   EXPECT_EQ(Doubles(*out.column("bx")), (std::vector<double>{0, 1}));
   EXPECT_EQ(Doubles(*out.column("by")), (std::vector<double>{0, 2}));
@@ -69,23 +68,22 @@ TEST(BucketizerTest, BadSplitsAndSchemaErrors) {
               MakeBucketizer({{"inputCol", "x"}, {"outputCol", "b"}, {"splits", {0, 1}}})->TransformSchema(df.schema());
             }),
             "Bucketizer: splits must hold at least 3 values (2 buckets), got 2");
-  EXPECT_THROW(MakeBucketizer({{"inputCol", "x"}, {"outputCol", "b"}, {"splits", {0, 2, 1}}})
-                   ->TransformSchema(df.schema()),
-               InvalidArgument);
+  EXPECT_THROW(
+      MakeBucketizer({{"inputCol", "x"}, {"outputCol", "b"}, {"splits", {0, 2, 1}}})->TransformSchema(df.schema()),
+      InvalidArgument);
   EXPECT_THROW(MakeBucketizer({{"inputCols", {"x"}}, {"outputCols", {"b"}}, {"splitsArray", {"0, one, 2"}}})
                    ->TransformSchema(df.schema()),
                InvalidArgument);
-  EXPECT_THROW(MakeBucketizer({{"inputCol", "x"}, {"outputCol", "b"}})->TransformSchema(df.schema()),
-               InvalidArgument);
+  EXPECT_THROW(MakeBucketizer({{"inputCol", "x"}, {"outputCol", "b"}})->TransformSchema(df.schema()), InvalidArgument);
   auto missing = MakeBucketizer({{"inputCol", "q"}, {"outputCol", "b"}, {"splits", {0, 1, 2}}});
   EXPECT_NE(ErrorOf<SchemaError>([&] { missing->TransformSchema(df.schema()); }).find("Bucketizer: inputCol"),
             std::string::npos);
-  EXPECT_THROW(MakeBucketizer({{"inputCol", "s"}, {"outputCol", "b"}, {"splits", {0, 1, 2}}})
-                   ->TransformSchema(df.schema()),
-               SchemaError);
-  EXPECT_THROW(MakeBucketizer({{"inputCol", "x"}, {"outputCol", "s"}, {"splits", {0, 1, 2}}})
-                   ->TransformSchema(df.schema()),
-               SchemaError);
+  EXPECT_THROW(
+      MakeBucketizer({{"inputCol", "s"}, {"outputCol", "b"}, {"splits", {0, 1, 2}}})->TransformSchema(df.schema()),
+      SchemaError);
+  EXPECT_THROW(
+      MakeBucketizer({{"inputCol", "x"}, {"outputCol", "s"}, {"splits", {0, 1, 2}}})->TransformSchema(df.schema()),
+      SchemaError);
 }
 
 std::vector<double> SplitsOf(const ModelPtr& m) {
@@ -93,7 +91,8 @@ std::vector<double> SplitsOf(const ModelPtr& m) {
 }
 
 TEST(QuantileDiscretizerTest, ExactQuantileSplits) {
-  const DataFrame df = DataFrame::Make({"x"}, {MakeNullableColumn<double>({8, 1, 2, kNaN, 3, 4, std::nullopt, 5, 6, 7})});
+  const DataFrame df =
+      DataFrame::Make({"x"}, {MakeNullableColumn<double>({8, 1, 2, kNaN, 3, 4, std::nullopt, 5, 6, 7})});
   auto qd = MakeStage<QuantileDiscretizer>(
       "QuantileDiscretizer", {{"inputCol", "x"}, {"outputCol", "b"}, {"numBuckets", 4}, {"handleInvalid", "keep"}});
   const ModelPtr model = qd->Fit(df, Context::Default(1));
@@ -111,9 +110,8 @@ TEST(QuantileDiscretizerTest, ExactQuantileSplits) {
 
 TEST(QuantileDiscretizerTest, MultipleColumnsAndErrors) {
   const DataFrame df = DataFrame::Make({"x", "y"}, {MakeColumn<double>({1, 2, 3}), MakeColumn<int32_t>({10, 20, 30})});
-  auto qd = MakeStage<QuantileDiscretizer>("QuantileDiscretizer", {{"inputCols", {"x", "y"}},
-                                                                   {"outputCols", {"bx", "by"}},
-                                                                   {"numBucketsArray", {2, 3}}});
+  auto qd = MakeStage<QuantileDiscretizer>(
+      "QuantileDiscretizer", {{"inputCols", {"x", "y"}}, {"outputCols", {"bx", "by"}}, {"numBucketsArray", {2, 3}}});
   const auto splits = std::dynamic_pointer_cast<const Bucketizer>(qd->Fit(df, Context::Default(1)))->Splits();
   EXPECT_EQ(splits[0], (std::vector<double>{-kInf, 2, kInf}));
   EXPECT_EQ(splits[1].size(), 4u);
@@ -150,8 +148,8 @@ TEST(QuantileDiscretizerTest, MatchesSklearnKBinsDiscretizer) {
     const DataFrame df = DataFrame::Make(cols, columns);
     for (int bins : {4, 10}) {
       const auto& gb = g.at(fmt::format("bins_{}", bins));
-      auto qd = MakeStage<QuantileDiscretizer>(
-          "QuantileDiscretizer", {{"inputCols", cols}, {"outputCols", outputs}, {"numBuckets", bins}});
+      auto qd = MakeStage<QuantileDiscretizer>("QuantileDiscretizer",
+                                               {{"inputCols", cols}, {"outputCols", outputs}, {"numBuckets", bins}});
       const ModelPtr model = qd->Fit(df, Context::Default(2));
       const auto splits = std::dynamic_pointer_cast<const Bucketizer>(model)->Splits();
       const DataFrame out = model->Transform(df, Context::Default(2));

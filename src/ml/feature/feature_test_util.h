@@ -4,20 +4,19 @@
 // written by scripts/golden/feature_golden.py.
 #pragma once
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "ml/feature/register.h"
 #include "ml/pipeline/persistence.h"
@@ -76,14 +75,19 @@ inline std::string ColumnText(const Column& c) {
       continue;
     }
     switch (c.type().id) {
-      case TypeId::kString: out += fmt::format("'{}';", c.StringAt(i)); break;
-      case TypeId::kDenseVector: out += fmt::format("[{}];", fmt::join(c.DenseRow(i), ",")); break;
+      case TypeId::kString:
+        out += fmt::format("'{}';", c.StringAt(i));
+        break;
+      case TypeId::kDenseVector:
+        out += fmt::format("[{}];", fmt::join(c.DenseRow(i), ","));
+        break;
       case TypeId::kSparseVector: {
         const SparseRow r = c.SparseRowAt(i);
         out += fmt::format("{{{}|{}}};", fmt::join(r.indices, ","), fmt::join(r.values, ","));
         break;
       }
-      default: out += fmt::format("{};", c.NumericAt(i));
+      default:
+        out += fmt::format("{};", c.NumericAt(i));
     }
   }
   return out;

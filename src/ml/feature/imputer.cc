@@ -1,10 +1,10 @@
 #include "ml/feature/imputer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "core/parallel_for.h"
 #include "ml/feature/stage_support.h"
@@ -118,9 +118,10 @@ ModelPtr Imputer::Fit(const DataFrame& input, const Context& ctx) const {
         if (ok && !std::isnan(v) && v != missing) values.push_back(v);
       });
       if (values.empty()) {
-        throw InvalidArgument(fmt::format("Imputer: column '{}' has no values that are not null, NaN or "
-                                          "missingValue ({}); the {} surrogate cannot be computed",
-                                          pairs[k].input, missing, strategy));
+        throw InvalidArgument(
+            fmt::format("Imputer: column '{}' has no values that are not null, NaN or "
+                        "missingValue ({}); the {} surrogate cannot be computed",
+                        pairs[k].input, missing, strategy));
       }
       surrogates[k] = Surrogate(values, strategy);
     }
@@ -154,10 +155,18 @@ DataFrame ImputerModel::Transform(const DataFrame& input, const Context& ctx) co
     const Column& c = *input.column(pairs[k].input);
     ColumnPtr out;
     switch (c.type().id) {
-      case TypeId::kInt32: out = Fill<int32_t>(ctx, c, surrogates_[k], missing); break;
-      case TypeId::kInt64: out = Fill<int64_t>(ctx, c, surrogates_[k], missing); break;
-      case TypeId::kFloat32: out = Fill<float>(ctx, c, surrogates_[k], missing); break;
-      default: out = Fill<double>(ctx, c, surrogates_[k], missing); break;
+      case TypeId::kInt32:
+        out = Fill<int32_t>(ctx, c, surrogates_[k], missing);
+        break;
+      case TypeId::kInt64:
+        out = Fill<int64_t>(ctx, c, surrogates_[k], missing);
+        break;
+      case TypeId::kFloat32:
+        out = Fill<float>(ctx, c, surrogates_[k], missing);
+        break;
+      default:
+        out = Fill<double>(ctx, c, surrogates_[k], missing);
+        break;
     }
     frame = frame.WithColumn(pairs[k].output, std::move(out));
   }

@@ -1,8 +1,8 @@
 #include "ml/feature/imputer.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "ml/feature/feature_test_util.h"
 
@@ -47,10 +47,10 @@ TEST(ImputerTest, MeanMedianModeByHand) {
   EXPECT_EQ(FitImputer({{"inputCol", "a"}, {"outputCol", "b"}, {"strategy", "median"}}, even)->surrogates()[0], 3);
   // Integer columns get the surrogate truncated.
   const DataFrame ints = DataFrame::Make({"a"}, {MakeNullableColumn<int64_t>({1, 2, std::nullopt})});
-  EXPECT_EQ(ColumnText(*FitImputer({{"inputCol", "a"}, {"outputCol", "b"}}, ints)
-                             ->Transform(ints, Context::Default(1))
-                             .column("b")),
-            "1;2;1;");
+  EXPECT_EQ(
+      ColumnText(
+          *FitImputer({{"inputCol", "a"}, {"outputCol", "b"}}, ints)->Transform(ints, Context::Default(1)).column("b")),
+      "1;2;1;");
 }
 
 TEST(ImputerTest, ExplicitMissingValue) {
@@ -60,8 +60,9 @@ TEST(ImputerTest, ExplicitMissingValue) {
   // -1 and null are replaced; NaN is not missingValue, so it stays (as Spark).
   EXPECT_EQ(ColumnText(*model->Transform(df, Context::Default(1)).column("b")), "3;2;4;nan;3;");
   const DataFrame all_missing = DataFrame::Make({"a"}, {MakeColumn<double>({kNaN, -1})});
-  EXPECT_EQ(ErrorOf<InvalidArgument>(
-                [&] { FitImputer({{"inputCol", "a"}, {"outputCol", "b"}, {"missingValue", -1}}, all_missing); }),
+  EXPECT_EQ(ErrorOf<InvalidArgument>([&] {
+              FitImputer({{"inputCol", "a"}, {"outputCol", "b"}, {"missingValue", -1}}, all_missing);
+            }),
             "Imputer: column 'a' has no values that are not null, NaN or missingValue (-1); the mean surrogate "
             "cannot be computed");
 }

@@ -1,9 +1,9 @@
 #include "ml/feature/one_hot_encoder.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/parallel_for.h"
@@ -44,9 +44,10 @@ int64_t CategoriesFromData(const Column& c, const std::string& name, const Conte
         double m = -1.0;
         ForEachNumericInRange(c, r.begin, r.end, [&](size_t i, double v, bool ok) {
           if (!ok || !(v >= 0) || v != std::floor(v) || v >= std::numeric_limits<int32_t>::max()) {
-            throw InvalidArgument(fmt::format("OneHotEncoder: values of column '{}' must be category indices "
-                                              "(non-negative integers below 2^31-1), got {} at row {}",
-                                              name, ok ? fmt::format("{}", v) : "null", i));
+            throw InvalidArgument(
+                fmt::format("OneHotEncoder: values of column '{}' must be category indices "
+                            "(non-negative integers below 2^31-1), got {} at row {}",
+                            name, ok ? fmt::format("{}", v) : "null", i));
           }
           m = std::max(m, v);
         });
@@ -138,9 +139,10 @@ DataFrame OneHotEncoderModel::Transform(const DataFrame& input, const Context& c
             if (ok && v >= 0 && v < static_cast<double>(categories)) {
               index = static_cast<int64_t>(v);
             } else if (!keep) {
-              throw InvalidArgument(fmt::format("OneHotEncoderModel: column '{}' has {} at row {}, not an index "
-                                                "in [0, {}); set handleInvalid to 'keep' to encode such values",
-                                                pairs[k].input, ok ? fmt::format("{}", v) : "null", i, categories));
+              throw InvalidArgument(
+                  fmt::format("OneHotEncoderModel: column '{}' has {} at row {}, not an index "
+                              "in [0, {}); set handleInvalid to 'keep' to encode such values",
+                              pairs[k].input, ok ? fmt::format("{}", v) : "null", i, categories));
             }
             if (index < size) b.Add(static_cast<int32_t>(index), 1.0f);
             b.EndRow();
@@ -151,9 +153,7 @@ DataFrame OneHotEncoderModel::Transform(const DataFrame& input, const Context& c
   return frame;
 }
 
-void OneHotEncoderModel::SaveData(ArtifactWriter& writer) const {
-  writer.PutInt64s("categorySizes", category_sizes_);
-}
+void OneHotEncoderModel::SaveData(ArtifactWriter& writer) const { writer.PutInt64s("categorySizes", category_sizes_); }
 
 std::shared_ptr<const Stage> OneHotEncoderModel::Load(const ArtifactReader& reader, const StageRegistry&) {
   std::vector<int64_t> sizes = reader.GetInt64s("categorySizes");

@@ -50,8 +50,7 @@ TEST(OneHotEncoderTest, HandleInvalidErrorAndKeep) {
   EXPECT_EQ(ColumnText(*kept.column("v")), "{1|1};{|};{|};{|};{2|1};");
   auto keep_all =
       FitEncoder({{"inputCol", "a"}, {"outputCol", "v"}, {"handleInvalid", "keep"}, {"dropLast", false}}, Codes());
-  EXPECT_EQ(ColumnText(*keep_all->Transform(test, Context::Default(1)).column("v")),
-            "{1|1};{3|1};{3|1};{3|1};{2|1};");
+  EXPECT_EQ(ColumnText(*keep_all->Transform(test, Context::Default(1)).column("v")), "{1|1};{3|1};{3|1};{3|1};{2|1};");
   EXPECT_THROW(MakeStage<OneHotEncoder>("OneHotEncoder", {{"handleInvalid", "skip"}}), InvalidArgument);
 }
 

@@ -15,7 +15,9 @@ namespace {
 
 template <class T>
 void AddTransformer(StageRegistry& registry, std::string doc) {
-  registry.Register({.name = T::Params().stage_name(), .kind = StageKind::kTransformer, .params = &T::Params(),
+  registry.Register({.name = T::Params().stage_name(),
+                     .kind = StageKind::kTransformer,
+                     .params = &T::Params(),
                      .make = [](ParamMap p, std::string uid) -> std::unique_ptr<Stage> {
                        return std::make_unique<T>(std::move(p), std::move(uid));
                      },
@@ -25,7 +27,9 @@ void AddTransformer(StageRegistry& registry, std::string doc) {
 // An estimator alone (its model type is registered separately).
 template <class E>
 void AddEstimatorAlone(StageRegistry& registry, std::string doc) {
-  registry.Register({.name = E::Params().stage_name(), .kind = StageKind::kEstimator, .params = &E::Params(),
+  registry.Register({.name = E::Params().stage_name(),
+                     .kind = StageKind::kEstimator,
+                     .params = &E::Params(),
                      .make = [](ParamMap p, std::string uid) -> std::unique_ptr<Stage> {
                        return std::make_unique<E>(std::move(p), std::move(uid));
                      },
@@ -36,8 +40,11 @@ void AddEstimatorAlone(StageRegistry& registry, std::string doc) {
 template <class E, class M>
 void AddEstimator(StageRegistry& registry, std::string doc) {
   AddEstimatorAlone<E>(registry, doc);
-  registry.Register({.name = M::Params().stage_name(), .kind = StageKind::kModel, .params = &M::Params(),
-                     .load = &M::Load, .doc = "fitted " + E::Params().stage_name() + ": " + doc});
+  registry.Register({.name = M::Params().stage_name(),
+                     .kind = StageKind::kModel,
+                     .params = &M::Params(),
+                     .load = &M::Load,
+                     .doc = "fitted " + E::Params().stage_name() + ": " + doc});
 }
 
 }  // namespace
@@ -53,7 +60,9 @@ void RegisterFeatureStages(StageRegistry& registry) {
   AddEstimator<RobustScaler, RobustScalerModel>(registry, "scales vector features by a quantile range");
   AddEstimator<Imputer, ImputerModel>(registry, "fills missing values with the column's mean, median or mode");
   // Bucketizer is a Model (QuantileDiscretizer fits one) that can also be built from params.
-  registry.Register({.name = "Bucketizer", .kind = StageKind::kTransformer, .params = &Bucketizer::Params(),
+  registry.Register({.name = "Bucketizer",
+                     .kind = StageKind::kTransformer,
+                     .params = &Bucketizer::Params(),
                      .make = [](ParamMap p, std::string uid) -> std::unique_ptr<Stage> {
                        return std::make_unique<Bucketizer>(std::move(p), std::move(uid));
                      },

@@ -1,10 +1,10 @@
 #include "ml/feature/robust_scaler.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "core/parallel_for.h"
 #include "ml/feature/stage_support.h"
@@ -29,8 +29,7 @@ void CheckQuantiles(const Stage& stage) {
   const double lower = stage.params().GetDouble("lower");
   const double upper = stage.params().GetDouble("upper");
   if (!(lower < upper)) {
-    throw InvalidArgument(
-        fmt::format("{}: lower ({}) must be less than upper ({})", stage.class_name(), lower, upper));
+    throw InvalidArgument(fmt::format("{}: lower ({}) must be less than upper ({})", stage.class_name(), lower, upper));
   }
 }
 
@@ -88,16 +87,16 @@ ModelPtr RobustScaler::Fit(const DataFrame& input, const Context& ctx) const {
     for (size_t j = r.begin; j < r.end; ++j) {
       std::vector<double>& v = values[j];
       if (v.empty()) {
-        throw InvalidArgument(fmt::format("RobustScaler: feature {} of column '{}' has no non-NaN values to fit on",
-                                          j, name));
+        throw InvalidArgument(
+            fmt::format("RobustScaler: feature {} of column '{}' has no non-NaN values to fit on", j, name));
       }
       std::sort(v.begin(), v.end());
       range[j] = LinearQuantile(v, upper) - LinearQuantile(v, lower);
       median[j] = LinearQuantile(v, 0.5);
     }
   });
-  return std::make_shared<RobustScalerModel>(ModelParams(RobustScalerModel::Params(), params()), uid(),
-                                             input.schema(), std::move(range), std::move(median));
+  return std::make_shared<RobustScalerModel>(ModelParams(RobustScalerModel::Params(), params()), uid(), input.schema(),
+                                             std::move(range), std::move(median));
 }
 
 RobustScalerModel::RobustScalerModel(ParamMap params, std::string uid, Schema input_schema, std::vector<double> range,

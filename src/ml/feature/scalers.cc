@@ -1,9 +1,9 @@
 #include "ml/feature/scalers.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "core/parallel_for.h"
 #include "ml/feature/stage_support.h"
@@ -127,16 +127,16 @@ Schema VectorScalerSchema(const Stage& stage, const Schema& input, bool keeps_ze
   const std::string out = OutputColOrDefault(stage);
   RequireAbsent(stage, input, "outputCol", out);
   const bool sparse = keeps_zero && in.type.id == TypeId::kSparseVector;
-  return AppendField(input, {out, sparse ? DataType::SparseVector(in.type.dim) : DataType::DenseVector(in.type.dim),
-                             {}});
+  return AppendField(input,
+                     {out, sparse ? DataType::SparseVector(in.type.dim) : DataType::DenseVector(in.type.dim), {}});
 }
 
 Schema AffineVectorModel::TransformSchema(const Schema& input) const {
   Schema out = VectorScalerSchema(*this, input, affine_.keeps_zero);
   const Field& in = out.field(input.IndexOf(params().GetString("inputCol")));
-  if (static_cast<size_t>(in.type.dim) != affine_.scale.size()) {
-    throw SchemaError(fmt::format("{}: inputCol column '{}' has size {}, the model was fitted on size {}",
-                                  class_name(), in.name, in.type.dim, affine_.scale.size()));
+  if (in.type.dim != 0 && static_cast<size_t>(in.type.dim) != affine_.scale.size()) {  // 0: not yet known
+    throw SchemaError(fmt::format("{}: inputCol column '{}' has size {}, the model was fitted on size {}", class_name(),
+                                  in.name, in.type.dim, affine_.scale.size()));
   }
   return out;
 }
@@ -312,8 +312,8 @@ ModelPtr MinMaxScaler::Fit(const DataFrame& input, const Context& ctx) const {
           a.second[j] = std::max(a.second[j], b.second[j]);
         }
       });
-  return std::make_shared<MinMaxScalerModel>(ModelParams(MinMaxScalerModel::Params(), params()), uid(),
-                                             input.schema(), std::move(r.first), std::move(r.second));
+  return std::make_shared<MinMaxScalerModel>(ModelParams(MinMaxScalerModel::Params(), params()), uid(), input.schema(),
+                                             std::move(r.first), std::move(r.second));
 }
 
 MinMaxScalerModel::MinMaxScalerModel(ParamMap params, std::string uid, Schema input_schema,
@@ -363,12 +363,11 @@ ModelPtr MaxAbsScaler::Fit(const DataFrame& input, const Context& ctx) const {
       [&](std::vector<double>& a, const std::vector<double>& b) {
         for (size_t j = 0; j < dim; ++j) a[j] = std::max(a[j], b[j]);
       });
-  return std::make_shared<MaxAbsScalerModel>(ModelParams(MaxAbsScalerModel::Params(), params()), uid(),
-                                             input.schema(), std::move(max_abs));
+  return std::make_shared<MaxAbsScalerModel>(ModelParams(MaxAbsScalerModel::Params(), params()), uid(), input.schema(),
+                                             std::move(max_abs));
 }
 
-MaxAbsScalerModel::MaxAbsScalerModel(ParamMap params, std::string uid, Schema input_schema,
-                                     std::vector<double> max_abs)
+MaxAbsScalerModel::MaxAbsScalerModel(ParamMap params, std::string uid, Schema input_schema, std::vector<double> max_abs)
     : AffineVectorModel(std::move(params), std::move(uid), std::move(input_schema), MaxAbsAffine(max_abs)),
       max_abs_(std::move(max_abs)) {}
 

@@ -1,8 +1,8 @@
 #include "ml/feature/scalers.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "ml/feature/feature_test_util.h"
 #include "ml/feature/robust_scaler.h"
@@ -31,7 +31,9 @@ std::shared_ptr<const M> Fit(const char* name, nlohmann::json params, const Data
   return std::dynamic_pointer_cast<const M>(MakeStage<Estimator>(name, params)->Fit(df, Context::Default(threads)));
 }
 
-Rows Out(const Transformer& t, const DataFrame& df) { return VectorRows(*t.Transform(df, Context::Default(1)).column("y")); }
+Rows Out(const Transformer& t, const DataFrame& df) {
+  return VectorRows(*t.Transform(df, Context::Default(1)).column("y"));
+}
 
 // Stage-independent checks: round trip, threads, schema errors.
 void CommonChecks(const char* name, const Model& model, const DataFrame& df) {
@@ -62,20 +64,19 @@ TEST(StandardScalerTest, SampleStdAndSparsity) {
   auto mean_only = Fit<StandardScalerModel>("StandardScaler", {{"withMean", true}, {"withStd", false}}, df);
   EXPECT_EQ(Out(*mean_only, df), (Rows{{-1, 0}, {0, 0}, {1, 0}}));
   // Sparse input stays sparse without centering; nulls stay null.
-  const DataFrame sparse = DataFrame::Make(
-      {"x"}, {MakeSparseVectorColumn(2, {0, 1, 1, 2}, {0, 1}, {2, 4})->WithValidity(
-                 Buffer::Copy(std::vector<uint8_t>{1, 0, 1}))});
+  const DataFrame sparse = DataFrame::Make({"x"}, {MakeSparseVectorColumn(2, {0, 1, 1, 2}, {0, 1}, {2, 4})
+                                                       ->WithValidity(Buffer::Copy(std::vector<uint8_t>{1, 0, 1}))});
   auto sm = Fit<StandardScalerModel>("StandardScaler", {}, sparse);
   EXPECT_EQ(sm->mean(), (std::vector<double>{1, 2}));
   const DataFrame out = sm->Transform(sparse, Context::Default(1));
   EXPECT_EQ(out.schema().field(1).type, DataType::SparseVector(2));
-  EXPECT_EQ(ColumnText(*out.column("y")), fmt::format("{{0|{}}};null;{{1|{}}};", 2 / std::sqrt(2.0f),
-                                                      4 / std::sqrt(8.0f)));
+  EXPECT_EQ(ColumnText(*out.column("y")),
+            fmt::format("{{0|{}}};null;{{1|{}}};", 2 / std::sqrt(2.0f), 4 / std::sqrt(8.0f)));
   auto sc = Fit<StandardScalerModel>("StandardScaler", {{"withMean", true}}, sparse);
   EXPECT_EQ(sc->Transform(sparse, Context::Default(1)).schema().field(1).type, DataType::DenseVector(2));
   CommonChecks("StandardScaler", *model, df);
-  const DataFrame all_null =
-      DataFrame::Make({"x"}, {MakeDenseVectorColumn(1, 2, {1, 2})->WithValidity(Buffer::Copy(std::vector<uint8_t>{0}))});
+  const DataFrame all_null = DataFrame::Make(
+      {"x"}, {MakeDenseVectorColumn(1, 2, {1, 2})->WithValidity(Buffer::Copy(std::vector<uint8_t>{0}))});
   EXPECT_EQ(ErrorOf<InvalidArgument>([&] { Fit<StandardScalerModel>("StandardScaler", {}, all_null); }),
             "StandardScaler: column 'x' has no non-null rows to fit on");
 }
@@ -88,7 +89,9 @@ TEST(MinMaxScalerTest, ConstantFeatureMapsToMidpoint) {
   EXPECT_EQ(Out(*model, df), (Rows{{0, 0.5f}, {0.5f, 0.5f}, {1, 0.5f}}));
   auto wide = Fit<MinMaxScalerModel>("MinMaxScaler", {{"min", -1}, {"max", 3}}, df);
   EXPECT_EQ(Out(*wide, df), (Rows{{-1, 1}, {1, 1}, {3, 1}}));
-  EXPECT_EQ(ErrorOf<InvalidArgument>([&] { Fit<MinMaxScalerModel>("MinMaxScaler", {{"min", 2}, {"max", 2}}, df); }),
+  EXPECT_EQ(ErrorOf<InvalidArgument>([&] {
+              Fit<MinMaxScalerModel>("MinMaxScaler", {{"min", 2}, {"max", 2}}, df);
+            }),
             "MinMaxScaler: min (2) must be less than max (2)");
   CommonChecks("MinMaxScaler", *model, df);
 }
@@ -126,7 +129,8 @@ void ExpectHead(const Rows& actual, const nlohmann::json& head, const std::funct
                 const std::string& what) {
   for (size_t r = 0; r < head.size(); ++r) {
     for (size_t j = 0; j < head[r].size(); ++j) {
-      EXPECT_TRUE(Near(actual[r][j], convert(j, testing::JsonDouble(head[r][j])))) << what << " row " << r << " col " << j;
+      EXPECT_TRUE(Near(actual[r][j], convert(j, testing::JsonDouble(head[r][j]))))
+          << what << " row " << r << " col " << j;
     }
   }
 }
@@ -143,9 +147,11 @@ TEST(StandardScalerTest, MatchesSklearnOnDatasets) {
       EXPECT_TRUE(Near(model->mean()[j], g["mean"][j].get<double>(), 1e-9)) << key << j;
       EXPECT_TRUE(Near(model->std_dev()[j], g["scale"][j].get<double>() / to_sample, 1e-9)) << key << j;
     }
-    ExpectHead(Out(*model, df), g.at("uncentered_head"), [&](size_t, double v) { return v * to_sample; }, key);
+    ExpectHead(
+        Out(*model, df), g.at("uncentered_head"), [&](size_t, double v) { return v * to_sample; }, key);
     auto centered = Fit<StandardScalerModel>("StandardScaler", {{"withMean", true}}, df, 2);
-    ExpectHead(Out(*centered, df), g.at("centered_head"), [&](size_t, double v) { return v * to_sample; }, key);
+    ExpectHead(
+        Out(*centered, df), g.at("centered_head"), [&](size_t, double v) { return v * to_sample; }, key);
   }
 }
 
@@ -157,9 +163,11 @@ TEST(MinMaxScalerTest, MatchesSklearnOnDatasets) {
     auto model = Fit<MinMaxScalerModel>("MinMaxScaler", {}, df, 2);
     EXPECT_EQ(model->original_min(), g.at("data_min").get<std::vector<double>>());
     EXPECT_EQ(model->original_max(), g.at("data_max").get<std::vector<double>>());
-    ExpectHead(Out(*model, df), g.at("head"), [](size_t, double v) { return v; }, key);
+    ExpectHead(
+        Out(*model, df), g.at("head"), [](size_t, double v) { return v; }, key);
     auto wide = Fit<MinMaxScalerModel>("MinMaxScaler", {{"min", -1}, {"max", 3}}, df, 2);
-    ExpectHead(Out(*wide, df), g.at("head_m1_3"), [](size_t, double v) { return v; }, key);
+    ExpectHead(
+        Out(*wide, df), g.at("head_m1_3"), [](size_t, double v) { return v; }, key);
   }
 }
 
@@ -170,7 +178,8 @@ TEST(MaxAbsScalerTest, MatchesSklearnOnDatasets) {
     const DataFrame df = GoldenFrame(g);
     auto model = Fit<MaxAbsScalerModel>("MaxAbsScaler", {}, df, 2);
     EXPECT_EQ(model->max_abs(), g.at("max_abs").get<std::vector<double>>());
-    ExpectHead(Out(*model, df), g.at("head"), [](size_t, double v) { return v; }, key);
+    ExpectHead(
+        Out(*model, df), g.at("head"), [](size_t, double v) { return v; }, key);
   }
 }
 
@@ -189,15 +198,16 @@ TEST(RobustScalerTest, MatchesSklearnOnDatasets) {
     }
     auto zero_range = [&](size_t j, double v) { return model->range()[j] == 0 ? 0.0 : v; };
     ExpectHead(Out(*model, df), g.at("head"), zero_range, key);
-    auto centered = Fit<RobustScalerModel>(
-        "RobustScaler", {{"withCentering", true}, {"lower", 0.1}, {"upper", 0.9}}, df, 2);
+    auto centered =
+        Fit<RobustScalerModel>("RobustScaler", {{"withCentering", true}, {"lower", 0.1}, {"upper", 0.9}}, df, 2);
     for (size_t j = 0; j < centered->range().size(); ++j) {
       EXPECT_TRUE(Near(centered->median()[j], g["center_10_90"][j].get<double>(), 1e-9)) << key << j;
       const double range = centered->range()[j] == 0 ? 1.0 : centered->range()[j];
       EXPECT_TRUE(Near(range, g["scale_10_90"][j].get<double>(), 1e-9)) << key << j;
     }
-    ExpectHead(Out(*centered, df), g.at("head_centered_10_90"),
-               [&](size_t j, double v) { return centered->range()[j] == 0 ? 0.0 : v; }, key);
+    ExpectHead(
+        Out(*centered, df), g.at("head_centered_10_90"),
+        [&](size_t j, double v) { return centered->range()[j] == 0 ? 0.0 : v; }, key);
   }
 }
 

@@ -1,8 +1,8 @@
 #include "ml/feature/stage_support.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "core/parallel_for.h"
@@ -31,8 +31,9 @@ std::vector<ColumnPair> ResolveColumnPairs(const Stage& stage) {
   }
   if (!multi) {
     throw InvalidArgument(fmt::format("{}: param '{}' must be set", stage.class_name(),
-                                      has_single && has_multi ? "inputCol' or 'inputCols" :
-                                      has_single              ? "inputCol" : "inputCols"));
+                                      has_single && has_multi ? "inputCol' or 'inputCols"
+                                      : has_single            ? "inputCol"
+                                                              : "inputCols"));
   }
   if (has_single && p.HasValue("outputCol")) {
     throw InvalidArgument(fmt::format("{}: inputCols is set, so set outputCols, not outputCol", stage.class_name()));
@@ -64,10 +65,6 @@ const Field& RequireVectorColumn(const Stage& stage, const Schema& schema, std::
     throw SchemaError(fmt::format("{}: {} column '{}' must be a vector column, got {}", stage.class_name(), param,
                                   column, f.type.ToString()));
   }
-  if (f.type.dim <= 0) {
-    throw SchemaError(fmt::format("{}: {} column '{}' is a vector of unknown size; its dimension must be known",
-                                  stage.class_name(), param, column));
-  }
   return f;
 }
 
@@ -84,8 +81,7 @@ std::optional<std::vector<std::string>> LabelsFromField(const Field& field) {
   }
 }
 
-ColumnPtr BuildDoubleColumn(const Context& ctx, size_t rows,
-                            const std::function<void(size_t, size_t, double*)>& fill) {
+ColumnPtr BuildDoubleColumn(const Context& ctx, size_t rows, const std::function<void(size_t, size_t, double*)>& fill) {
   auto buffer = Buffer::Allocate(rows * sizeof(double));
   double* out = buffer->mutable_as<double>();
   ParallelFor(ctx, rows, kDefaultBlockRows, [&](const BlockRange& r) { fill(r.begin, r.end, out); });

@@ -45,7 +45,9 @@ std::vector<ColumnPair> ResolveColumnPairs(const Stage& stage);
 /// A model's ParamMap over `model_table` holding the estimator's explicit values.
 ParamMap ModelParams(const ParamTable& model_table, const ParamMap& estimator_params);
 
-/// The field of `column`, which must be a vector column of known dimension.
+/// The field of `column`, which must be a vector column. Its dimension may
+/// be 0 (unknown) in a schema derived before fitting, e.g. the output of an
+/// unfitted OneHotEncoder inside a Pipeline; real columns always know theirs.
 const Field& RequireVectorColumn(const Stage& stage, const Schema& schema, std::string_view param,
                                  const std::string& column);
 
@@ -87,12 +89,23 @@ void ForEachNumericInRange(const Column& c, size_t begin, size_t end, F&& f) {
     }
   };
   switch (c.type().id) {
-    case TypeId::kBool: run(uint8_t{}); break;
-    case TypeId::kInt32: run(int32_t{}); break;
-    case TypeId::kInt64: run(int64_t{}); break;
-    case TypeId::kFloat32: run(float{}); break;
-    case TypeId::kFloat64: run(double{}); break;
-    default: EMBER_CHECK(false, "ForEachNumericInRange on a {} column", c.type().ToString());
+    case TypeId::kBool:
+      run(uint8_t{});
+      break;
+    case TypeId::kInt32:
+      run(int32_t{});
+      break;
+    case TypeId::kInt64:
+      run(int64_t{});
+      break;
+    case TypeId::kFloat32:
+      run(float{});
+      break;
+    case TypeId::kFloat64:
+      run(double{});
+      break;
+    default:
+      EMBER_CHECK(false, "ForEachNumericInRange on a {} column", c.type().ToString());
   }
 }
 

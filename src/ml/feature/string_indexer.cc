@@ -1,10 +1,10 @@
 #include "ml/feature/string_indexer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/parallel_for.h"
@@ -26,8 +26,7 @@ ParamTable IndexerTable(const char* name) {
   p.String("handleInvalid", "error",
            "null or unseen labels: 'error' throws, 'skip' drops the row, 'keep' gives index numLabels",
            {"error", "skip", "keep"});
-  p.String("stringOrderType", "frequencyDesc",
-           "label order: by frequency (ties alphabetical) or alphabetically",
+  p.String("stringOrderType", "frequencyDesc", "label order: by frequency (ties alphabetical) or alphabetically",
            {"frequencyDesc", "frequencyAsc", "alphabetDesc", "alphabetAsc"});
   return p;
 }
@@ -73,11 +72,20 @@ void ForEachKey(const Column& c, size_t begin, size_t end, F&& f) {
       for (size_t i = begin; i < end; ++i) f(i, std::string_view(v[i] ? "true" : "false"), ok(i));
       break;
     }
-    case TypeId::kInt32: integral(int32_t{}); break;
-    case TypeId::kInt64: integral(int64_t{}); break;
-    case TypeId::kFloat32: floating(float{}); break;
-    case TypeId::kFloat64: floating(double{}); break;
-    default: EMBER_CHECK(false, "ForEachKey on a {} column", c.type().ToString());
+    case TypeId::kInt32:
+      integral(int32_t{});
+      break;
+    case TypeId::kInt64:
+      integral(int64_t{});
+      break;
+    case TypeId::kFloat32:
+      floating(float{});
+      break;
+    case TypeId::kFloat64:
+      floating(double{});
+      break;
+    default:
+      EMBER_CHECK(false, "ForEachKey on a {} column", c.type().ToString());
   }
 }
 
@@ -89,8 +97,8 @@ std::vector<ColumnPair> CheckIndexerInputs(const Stage& stage, const Schema& inp
   for (const ColumnPair& pair : pairs) {
     const Field& f = RequireColumn(stage, input, in_param, pair.input);
     if (f.type.id != TypeId::kString && !f.type.is_numeric()) {
-      throw SchemaError(fmt::format("{}: {} column '{}' must be a string or numeric column, got {}",
-                                    stage.class_name(), in_param, pair.input, f.type.ToString()));
+      throw SchemaError(fmt::format("{}: {} column '{}' must be a string or numeric column, got {}", stage.class_name(),
+                                    in_param, pair.input, f.type.ToString()));
     }
     RequireAbsent(stage, input, out_param, pair.output);
   }
@@ -212,9 +220,10 @@ DataFrame StringIndexerModel::Transform(const DataFrame& input, const Context& c
         }
         if (policy == HandleInvalid::kError) {
           const std::string what = ok ? fmt::format("unseen label '{}'", key) : std::string("a null");
-          throw InvalidArgument(fmt::format("StringIndexerModel: column '{}' has {} at row {}; set handleInvalid "
-                                            "to 'skip' to drop such rows or 'keep' to index them as {}",
-                                            pairs[k].input, what, i, labels_[k].size()));
+          throw InvalidArgument(
+              fmt::format("StringIndexerModel: column '{}' has {} at row {}; set handleInvalid "
+                          "to 'skip' to drop such rows or 'keep' to index them as {}",
+                          pairs[k].input, what, i, labels_[k].size()));
         }
         if (policy == HandleInvalid::kSkip) keep[i] = 0;
         o[i] = unknown;
@@ -257,9 +266,10 @@ std::vector<std::string> IndexToString::Labels(const Schema& input) const {
   if (params().HasValue("labels")) return params().GetStringList("labels");
   const std::string& in = params().GetString("inputCol");
   if (auto labels = LabelsFromField(input.field(input.IndexOf(in)))) return *labels;
-  throw SchemaError(fmt::format("IndexToString: inputCol column '{}' has no '{}' metadata (it was not produced by a "
-                                "StringIndexer); set the labels param",
-                                in, kLabelsMetadataKey));
+  throw SchemaError(
+      fmt::format("IndexToString: inputCol column '{}' has no '{}' metadata (it was not produced by a "
+                  "StringIndexer); set the labels param",
+                  in, kLabelsMetadataKey));
 }
 
 Schema IndexToString::TransformSchema(const Schema& input) const {

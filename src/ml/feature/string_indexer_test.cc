@@ -83,8 +83,8 @@ TEST(StringIndexerTest, SaveLoadAndThreadsOnALargeFrame) {
   for (int i = 0; i < 20000; ++i) values.push_back(fmt::format("v{}", (i * 7919) % 113));
   const DataFrame df = DataFrame::Make({"s"}, {MakeStringColumn(values)});
   auto model = FitIndexer({{"inputCol", "s"}, {"outputCol", "i"}}, df);
-  auto parallel = MakeStage<StringIndexer>("StringIndexer", {{"inputCol", "s"}, {"outputCol", "i"}})
-                      ->Fit(df, Context::Default(2));
+  auto parallel =
+      MakeStage<StringIndexer>("StringIndexer", {{"inputCol", "s"}, {"outputCol", "i"}})->Fit(df, Context::Default(2));
   EXPECT_EQ(std::dynamic_pointer_cast<const StringIndexerModel>(parallel)->labels(), model->labels());
   testing::ExpectRoundTripIdentical(*model, df);
   testing::ExpectSameFromTwoThreads(*model, df);

@@ -1,9 +1,9 @@
 #include "ml/feature/vector_assembler.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "ml/feature/stage_support.h"
 
@@ -13,9 +13,10 @@ namespace {
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 [[noreturn]] void ThrowInvalid(const std::string& column, size_t row, bool is_null) {
-  throw InvalidArgument(fmt::format("VectorAssembler: inputCols column '{}' has a {} at row {}; set handleInvalid "
-                                    "to 'skip' to drop such rows or 'keep' to write NaN",
-                                    column, is_null ? "null" : "NaN", row));
+  throw InvalidArgument(
+      fmt::format("VectorAssembler: inputCols column '{}' has a {} at row {}; set handleInvalid "
+                  "to 'skip' to drop such rows or 'keep' to write NaN",
+                  column, is_null ? "null" : "NaN", row));
 }
 
 // One input column and where its values start in the output vector.
@@ -26,8 +27,7 @@ struct Input {
   int32_t width;
 };
 
-void FillDense(const std::vector<Input>& inputs, int32_t dim, bool keep_invalid, size_t begin, size_t end,
-               float* out) {
+void FillDense(const std::vector<Input>& inputs, int32_t dim, bool keep_invalid, size_t begin, size_t end, float* out) {
   const auto d = static_cast<size_t>(dim);
   for (const Input& in : inputs) {
     const Column& c = *in.column;
@@ -106,8 +106,8 @@ const ParamTable& VectorAssembler::Params() {
     ParamTable p("VectorAssembler");
     p.StringList("inputCols", std::nullopt, "input columns (numeric or vector), assembled in this order");
     p.String("outputCol", std::nullopt, "output vector column (default '<uid>__output')");
-    p.String("handleInvalid", "error",
-             "null or NaN inputs: 'error' throws, 'skip' drops the row, 'keep' writes NaN", {"error", "skip", "keep"});
+    p.String("handleInvalid", "error", "null or NaN inputs: 'error' throws, 'skip' drops the row, 'keep' writes NaN",
+             {"error", "skip", "keep"});
     return p;
   }();
   return table;
@@ -118,13 +118,14 @@ Schema VectorAssembler::TransformSchema(const Schema& input) const {
   if (names.empty()) throw InvalidArgument("VectorAssembler: inputCols must name at least one column");
   int64_t dim = 0;
   bool sparse = false;
+  bool unknown = false;  // a vector input of unknown size (schema before fitting): so is the output
   for (const std::string& name : names) {
     const Field& f = RequireColumn(*this, input, "inputCols", name);
     if (f.type.is_numeric()) {
       dim += 1;
     } else if (f.type.is_vector()) {
-      RequireVectorColumn(*this, input, "inputCols", name);
       dim += f.type.dim;
+      unknown = unknown || f.type.dim == 0;
       sparse = sparse || f.type.id == TypeId::kSparseVector;
     } else {
       throw SchemaError(fmt::format("VectorAssembler: inputCols column '{}' must be numeric or a vector, got {}", name,
@@ -132,12 +133,12 @@ Schema VectorAssembler::TransformSchema(const Schema& input) const {
     }
   }
   if (dim > std::numeric_limits<int32_t>::max()) {
-    throw SchemaError(fmt::format("VectorAssembler: the assembled vector would have {} elements, more than 2^31-1",
-                                  dim));
+    throw SchemaError(
+        fmt::format("VectorAssembler: the assembled vector would have {} elements, more than 2^31-1", dim));
   }
   const std::string out = OutputColOrDefault(*this);
   RequireAbsent(*this, input, "outputCol", out);
-  const auto d = static_cast<int32_t>(dim);
+  const auto d = unknown ? 0 : static_cast<int32_t>(dim);
   return AppendField(input, {out, sparse ? DataType::SparseVector(d) : DataType::DenseVector(d), {}});
 }
 

@@ -9,11 +9,12 @@
 
 namespace ember {
 
-/// Params: inputCols (required; numeric or vector columns of known size),
+/// Params: inputCols (required; numeric or vector columns),
 /// outputCol (default "<uid>__output"), handleInvalid ('error' default,
 /// 'skip', 'keep').
 ///
-/// Output: a vector whose size is the sum of the inputs' widths; dense
+/// Output: a vector whose size is the sum of the inputs' widths (unknown,
+/// 0, in a schema where an input's size is not yet known); dense
 /// float32 unless an input is a sparse vector, then sparse (zeros omitted).
 /// Invalid values, as Spark: a null or NaN numeric input, or a null vector.
 /// 'error' throws naming the column and row, 'skip' drops the row, 'keep'

@@ -13,9 +13,9 @@ using testing::MakeStage;
 using testing::VectorRows;
 
 DataFrame Mixed() {
-  return DataFrame::Make({"a", "v", "b"}, {MakeColumn<int32_t>({1, 2, 3}),
-                                           MakeDenseVectorColumn(3, 2, {0.5f, 1, 0, 0, -2, 3}),
-                                           MakeColumn<double>({10, 0, 30})});
+  return DataFrame::Make({"a", "v", "b"},
+                         {MakeColumn<int32_t>({1, 2, 3}), MakeDenseVectorColumn(3, 2, {0.5f, 1, 0, 0, -2, 3}),
+                          MakeColumn<double>({10, 0, 30})});
 }
 
 TEST(VectorAssemblerTest, ConcatenatesNumericAndDenseVectors) {
@@ -40,9 +40,8 @@ TEST(VectorAssemblerTest, AnySparseInputGivesSparseOutputWithoutZeros) {
 }
 
 TEST(VectorAssemblerTest, HandleInvalidBranches) {
-  const DataFrame in =
-      DataFrame::Make({"x", "y"}, {MakeNullableColumn<double>({1.0, std::nullopt, 3.0}),
-                                   MakeColumn<double>({1, 2, std::nan("")})});
+  const DataFrame in = DataFrame::Make(
+      {"x", "y"}, {MakeNullableColumn<double>({1.0, std::nullopt, 3.0}), MakeColumn<double>({1, 2, std::nan("")})});
   auto error = MakeStage<VectorAssembler>("VectorAssembler", {{"inputCols", {"x", "y"}}, {"outputCol", "f"}});
   EXPECT_EQ(ErrorOf<InvalidArgument>([&] { error->Transform(in, Context::Default(1)); }),
             "VectorAssembler: inputCols column 'x' has a null at row 1; set handleInvalid to 'skip' to drop such "
@@ -94,7 +93,8 @@ TEST(VectorAssemblerTest, ParallelBlocksMatchSerial) {
     }
     offsets.push_back(static_cast<int64_t>(indices.size()));
   }
-  const DataFrame in = DataFrame::Make({"x", "s"}, {MakeColumn(x), MakeSparseVectorColumn(5, offsets, indices, values)});
+  const DataFrame in =
+      DataFrame::Make({"x", "s"}, {MakeColumn(x), MakeSparseVectorColumn(5, offsets, indices, values)});
   auto va = MakeStage<VectorAssembler>("VectorAssembler", {{"inputCols", {"s", "x"}}, {"outputCol", "f"}});
   EXPECT_EQ(FrameText(va->Transform(in, Context::Default(1))), FrameText(va->Transform(in, Context::Default(2))));
   const auto rows = VectorRows(*va->Transform(in, Context::Default(2)).column("f"));
