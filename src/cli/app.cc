@@ -19,6 +19,7 @@ Context GlobalOptions::MakeContext() const {
 int Main(int argc, char** argv) {
   CLI::App app{"ember: fast machine-learning pipelines for tabular data", "ember"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the subcommand
   app.set_version_flag("--version", fmt::format("ember {} ({})", kVersion, kBuildInfo));
   GlobalOptions globals;
   app.add_option("--threads", globals.threads, "worker threads (0 = all cores)")

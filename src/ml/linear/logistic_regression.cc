@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/parallel_for.h"
+#include "ml/eval/binary_curve.h"
 #include "ml/linear/design.h"
 #include "ml/linear/lbfgs.h"
 #include "ml/linear/logistic_objective.h"
@@ -141,7 +143,29 @@ ModelPtr LogisticRegression::Fit(const DataFrame& input, const Context& ctx) con
   std::vector<double> coefficients, intercepts;
   objective.ToOriginalScale(result.x, &coefficients, &intercepts);
   LogisticRegressionSummary summary{result.objective_history, result.iterations, result.converged,
-                                    result.stop_reason};
+                                    result.stop_reason, NAN, NAN};
+  if (!multinomial) {
+    // ROC and PR areas on the training rows; the margin ranks rows as the probability does.
+    std::vector<double> margin(design.rows);
+    std::vector<uint8_t> label(design.rows);
+    ParallelFor(ctx, design.rows, kDefaultBlockRows, [&](const BlockRange& r) {
+      for (size_t i = r.begin; i < r.end; ++i) {
+        double m = intercepts[0];
+        if (design.sparse()) {
+          const SparseRow row = design.features->SparseRowAt(i);
+          for (size_t k = 0; k < row.indices.size(); ++k) m += coefficients[row.indices[k]] * row.values[k];
+        } else {
+          const auto x = design.features->DenseRow(i);
+          for (size_t j = 0; j < x.size(); ++j) m += coefficients[j] * x[j];
+        }
+        margin[i] = m;
+        label[i] = design.labels[i] > 0.5 ? 1 : 0;
+      }
+    });
+    const BinaryCurveAreas areas = ComputeBinaryAreas(margin, label, design.weights, ctx);
+    summary.area_under_roc = areas.area_under_roc;
+    summary.area_under_pr = areas.area_under_pr;
+  }
   ParamMap model_params(LogisticRegressionModel::Params());
   model_params.SetFromJson(p.ExplicitToJson());
   return std::make_shared<LogisticRegressionModel>(std::move(model_params), uid(), input.schema(), num_classes,
@@ -225,7 +249,8 @@ void LogisticRegressionModel::SaveData(ArtifactWriter& writer) const {
   writer.PutDoubles("objectiveHistory", summary_.objective_history);
   writer.extra() = {{"numClasses", num_classes_}, {"numFeatures", num_features_}, {"multinomial", multinomial_},
                     {"totalIterations", summary_.total_iterations}, {"converged", summary_.converged},
-                    {"stopReason", summary_.stop_reason}};
+                    {"stopReason", summary_.stop_reason}, {"areaUnderROC", summary_.area_under_roc},
+                    {"areaUnderPR", summary_.area_under_pr}};
 }
 
 void RegisterLogisticRegression(StageRegistry& registry) {
@@ -242,7 +267,13 @@ void RegisterLogisticRegression(StageRegistry& registry) {
       .params = &LogisticRegressionModel::Params(),
       .load = [](const ArtifactReader& r, const StageRegistry&) -> std::shared_ptr<const Stage> {
         LogisticRegressionSummary s{r.GetDoubles("objectiveHistory"), r.ExtraValue<int>("totalIterations"),
-                                    r.ExtraValue<bool>("converged"), r.ExtraValue<std::string>("stopReason")};
+                                    r.ExtraValue<bool>("converged"), r.ExtraValue<std::string>("stopReason"), NAN,
+                                    NAN};
+        // NaN areas (multinomial) are stored as JSON null.
+        if (r.extra().contains("areaUnderROC") && r.extra()["areaUnderROC"].is_number()) {
+          s.area_under_roc = r.ExtraValue<double>("areaUnderROC");
+          s.area_under_pr = r.ExtraValue<double>("areaUnderPR");
+        }
         return std::make_shared<LogisticRegressionModel>(
             r.Params(LogisticRegressionModel::Params()), r.uid(), r.InputSchema(), r.ExtraValue<int>("numClasses"),
             r.ExtraValue<int>("numFeatures"), r.ExtraValue<bool>("multinomial"), r.GetDoubles("coefficients"),

@@ -18,6 +18,9 @@ struct LogisticRegressionSummary {
   int total_iterations = 0;
   bool converged = false;
   std::string stop_reason;
+  /// Binomial only (NaN for multinomial): exact areas on the training rows.
+  double area_under_roc = 0;
+  double area_under_pr = 0;
 };
 
 class LogisticRegressionModel final : public Model {
