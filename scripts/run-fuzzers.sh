@@ -5,6 +5,7 @@
 set -euo pipefail
 dir=${1:?usage: run-fuzzers.sh DIR SECONDS}
 seconds=${2:-30}
+dir=$(cd "$dir" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
 shopt -s nullglob
 targets=("$dir"/*_fuzz)
@@ -12,7 +13,6 @@ if [ ${#targets[@]} -eq 0 ]; then
   echo "run-fuzzers: no fuzz targets in $dir" >&2
   exit 1
 fi
-dir=$(cd "$dir" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for target in "${targets[@]}"; do
