@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "ml/pipeline/stage.h"
 #include "ml/tree/tree_params.h"
 

@@ -58,13 +58,14 @@ class Grower {
         continue;
       }
       const size_t mid = Partition(node);
-      const bool left_smaller = mid - node.begin <= node.end - mid;
-      const size_t sb = left_smaller ? node.begin : mid;
-      const size_t se = left_smaller ? mid : node.end;
-      std::vector<double> small = BuildHist(sb, se);
-      SubtractHistogram(node.hist, small);  // node.hist now holds the larger child
-      std::vector<double> left_hist = left_smaller ? std::move(small) : std::move(node.hist);
-      std::vector<double> right_hist = left_smaller ? std::move(node.hist) : std::move(small);
+      std::vector<double> left_hist, right_hist;
+      if (node.depth + 1 < o_.max_depth) {
+        const bool left_smaller = mid - node.begin <= node.end - mid;
+        std::vector<double> small = BuildHist(left_smaller ? node.begin : mid, left_smaller ? mid : node.end);
+        SubtractHistogram(node.hist, small);  // node.hist now holds the larger child
+        left_hist = left_smaller ? std::move(small) : std::move(node.hist);
+        right_hist = left_smaller ? std::move(node.hist) : std::move(small);
+      }
       Tree& t = out_.tree;
       const auto u = static_cast<size_t>(node.node);
       t.feature[u] = node.split.feature;
@@ -93,15 +94,25 @@ class Grower {
     return h;
   }
 
+  /// A new tree node. Children at max_depth get no histogram (they cannot
+  /// split): their totals come from summing their rows' statistics.
   OpenNode MakeNode(int depth, size_t begin, size_t end, std::vector<double> hist) {
     OpenNode n{-1, depth, begin, end, std::move(hist), std::vector<double>(static_cast<size_t>(C_), 0.0), {}};
-    // Node totals: the sum over feature 0's slots (every row lands in one).
-    const int bins0 = m_.cuts().num_value_bins(0) + 1;
-    for (int b = 0; b < bins0; ++b) {
-      for (int c = 0; c < C_; ++c) n.totals[static_cast<size_t>(c)] += n.hist[static_cast<size_t>(b * C_ + c)];
+    const auto C = static_cast<size_t>(C_);
+    if (n.hist.empty()) {
+      for (size_t k = begin; k < end; ++k) {
+        const double* s = stats_.data() + static_cast<size_t>(out_.rows[k]) * C;
+        for (size_t c = 0; c < C; ++c) n.totals[c] += s[c];
+      }
+    } else {
+      // Node totals: the sum over feature 0's slots (every row lands in one).
+      const auto bins0 = static_cast<size_t>(m_.cuts().num_value_bins(0) + 1);
+      for (size_t b = 0; b < bins0; ++b) {
+        for (size_t c = 0; c < C; ++c) n.totals[c] += n.hist[b * C + c];
+      }
     }
     LeafValue(o_.criterion, n.totals, C_, o_.constraints.lambda, values_.data());
-    n.node = out_.tree.AddLeaf(values_.data(), n.totals[static_cast<size_t>(C_) - 2]);
+    n.node = out_.tree.AddLeaf(values_.data(), n.totals[C - 2]);
     if (depth < o_.max_depth) {
       const std::vector<int> features = DrawFeatures(n.node);
       n.split = FindBestSplit(m_, n.hist, n.totals, C_, o_.criterion, features, o_.constraints);
@@ -139,28 +150,36 @@ class Grower {
     uint32_t* rows = out_.rows.data() + node.begin;
     constexpr size_t kBlock = 1 << 16;
     const size_t blocks = NumBlocks(n, kBlock);
+    // One pass over the bins: each block writes its left rows forward and
+    // its right rows backward into its own range of the scratch array; then
+    // the rows are gathered in place in block order (a stable partition).
     s_.block_left.assign(blocks, 0);
-    ParallelFor(ctx_, n, kBlock, [&](const BlockRange& r) {
-      size_t c = 0;
-      for (size_t i = r.begin; i < r.end; ++i) c += goes_left(rows[i]) ? 1 : 0;
-      s_.block_left[r.index] = c;
-    });
-    const size_t total_left = std::accumulate(s_.block_left.begin(), s_.block_left.end(), size_t{0});
     s_.partition.resize(std::max(s_.partition.size(), n));
+    ParallelFor(ctx_, n, kBlock, [&](const BlockRange& r) {
+      uint32_t* out = s_.partition.data();
+      size_t l = r.begin, e = r.end;
+      for (size_t i = r.begin; i < r.end; ++i) {
+        const uint32_t row = rows[i];
+        if (goes_left(row)) {
+          out[l++] = row;
+        } else {
+          out[--e] = row;
+        }
+      }
+      s_.block_left[r.index] = l - r.begin;
+    });
+    size_t total_left = 0;
+    for (size_t b = 0; b < blocks; ++b) total_left += s_.block_left[b];
     ParallelFor(ctx_, n, kBlock, [&](const BlockRange& r) {
       size_t lpos = 0;
       for (size_t b = 0; b < r.index; ++b) lpos += s_.block_left[b];
       size_t rpos = total_left + r.begin - lpos;
-      for (size_t i = r.begin; i < r.end; ++i) {
-        const uint32_t row = rows[i];
-        if (goes_left(row)) {
-          s_.partition[lpos++] = row;
-        } else {
-          s_.partition[rpos++] = row;
-        }
-      }
+      const uint32_t* in = s_.partition.data();
+      const size_t lefts = s_.block_left[r.index];
+      std::copy(in + r.begin, in + r.begin + lefts, rows + lpos);
+      // Right rows were written backward: reverse them to keep row order.
+      for (size_t i = r.end; i > r.begin + lefts; --i) rows[rpos++] = in[i - 1];
     });
-    std::copy(s_.partition.begin(), s_.partition.begin() + static_cast<long>(n), rows);
     return node.begin + total_left;
   }
 
