@@ -73,7 +73,13 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
     const double gain = norm > 0 ? reduction / norm : reduction;
     if (gain < constraints.min_info_gain) return;
     if (!best.valid() || reduction > best.loss_reduction) {
-      best = Split{f, b, default_left, gain, reduction};
+      best.feature = f;
+      best.bin = b;
+      best.default_left = default_left;
+      best.gain = gain;
+      best.loss_reduction = reduction;
+      best.left_totals.assign(l, l + C);
+      best.right_totals.assign(r, r + C);
     }
   };
   for (int f : features) {

@@ -39,6 +39,8 @@ struct Split {
   bool default_left = false;  // where the missing bin goes
   double gain = 0;            // normalised: divided by the node's hessian (Newton) or weight
   double loss_reduction = 0;  // unnormalised: score(L) + score(R) - score(node)
+  std::vector<double> left_totals;   // statistics of the left child (channels doubles)
+  std::vector<double> right_totals;  // and of the right child
   bool valid() const { return feature >= 0; }
 };
 

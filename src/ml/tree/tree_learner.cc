@@ -35,7 +35,14 @@ class Grower {
     out_.tree.num_outputs = o_.criterion == Criterion::kNewton ? 1 : o_.num_classes;
     values_.resize(static_cast<size_t>(out_.tree.num_outputs));
     std::deque<OpenNode> open;
-    open.push_back(MakeNode(0, 0, out_.rows.size(), BuildHist(0, out_.rows.size())));
+    std::vector<double> root_hist = BuildHist(0, out_.rows.size());
+    // Root totals: the sum over feature 0's slots (every row lands in one).
+    const auto C = static_cast<size_t>(C_);
+    std::vector<double> root_totals(C, 0.0);
+    for (size_t b = 0; b < static_cast<size_t>(m_.cuts().num_value_bins(0) + 1); ++b) {
+      for (size_t c = 0; c < C; ++c) root_totals[c] += root_hist[b * C + c];
+    }
+    open.push_back(MakeNode(0, 0, out_.rows.size(), std::move(root_hist), std::move(root_totals)));
     int leaves = 1;
     while (!open.empty()) {
       size_t pick = 0;
@@ -75,8 +82,8 @@ class Grower {
                                                                         : std::numeric_limits<float>::infinity();
       t.default_left[u] = node.split.default_left ? 1 : 0;
       t.gain[u] = node.split.loss_reduction;
-      OpenNode l = MakeNode(node.depth + 1, node.begin, mid, std::move(left_hist));
-      OpenNode r = MakeNode(node.depth + 1, mid, node.end, std::move(right_hist));
+      OpenNode l = MakeNode(node.depth + 1, node.begin, mid, std::move(left_hist), std::move(node.split.left_totals));
+      OpenNode r = MakeNode(node.depth + 1, mid, node.end, std::move(right_hist), std::move(node.split.right_totals));
       t.left[u] = l.node;
       t.right[u] = r.node;
       open.push_back(std::move(l));
@@ -94,23 +101,11 @@ class Grower {
     return h;
   }
 
-  /// A new tree node. Children at max_depth get no histogram (they cannot
-  /// split): their totals come from summing their rows' statistics.
-  OpenNode MakeNode(int depth, size_t begin, size_t end, std::vector<double> hist) {
-    OpenNode n{-1, depth, begin, end, std::move(hist), std::vector<double>(static_cast<size_t>(C_), 0.0), {}};
+  /// A new tree node with its statistics totals; children at max_depth get
+  /// no histogram (they cannot split).
+  OpenNode MakeNode(int depth, size_t begin, size_t end, std::vector<double> hist, std::vector<double> totals) {
+    OpenNode n{-1, depth, begin, end, std::move(hist), std::move(totals), {}};
     const auto C = static_cast<size_t>(C_);
-    if (n.hist.empty()) {
-      for (size_t k = begin; k < end; ++k) {
-        const double* s = stats_.data() + static_cast<size_t>(out_.rows[k]) * C;
-        for (size_t c = 0; c < C; ++c) n.totals[c] += s[c];
-      }
-    } else {
-      // Node totals: the sum over feature 0's slots (every row lands in one).
-      const auto bins0 = static_cast<size_t>(m_.cuts().num_value_bins(0) + 1);
-      for (size_t b = 0; b < bins0; ++b) {
-        for (size_t c = 0; c < C; ++c) n.totals[c] += n.hist[b * C + c];
-      }
-    }
     LeafValue(o_.criterion, n.totals, C_, o_.constraints.lambda, values_.data());
     n.node = out_.tree.AddLeaf(values_.data(), n.totals[C - 2]);
     if (depth < o_.max_depth) {
@@ -159,6 +154,7 @@ class Grower {
       uint32_t* out = s_.partition.data();
       size_t l = r.begin, e = r.end;
       for (size_t i = r.begin; i < r.end; ++i) {
+        if (i + 16 < r.end) __builtin_prefetch(m_.row(rows[i + 16]) + f);
         const uint32_t row = rows[i];
         if (goes_left(row)) {
           out[l++] = row;
