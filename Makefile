@@ -6,7 +6,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build test unit fuzz demo bench bench-paper format clean
+.PHONY: all deps build check-build test unit fuzz demo bench format clean
 
 all: build
 
@@ -17,22 +17,28 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build $(BUILD_DIR) -j$(JOBS)
 
-# Every test: the GoogleTest suites, then each fuzz target for FUZZ_SECONDS.
-test: unit fuzz
+# Every test, from one build (preset "check": clang with AddressSanitizer and
+# UBSan): the GoogleTest suites, then each fuzz target for FUZZ_SECONDS.
+test: check-build
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp ctest --test-dir build/check -j$(JOBS) --output-on-failure
+	@bash scripts/run-fuzzers.sh build/check/fuzzers $(FUZZ_SECONDS)
 
+check-build: deps
+	@cmake --preset check >/dev/null
+	@cmake --build build/check -j$(JOBS)
+
+# The GoogleTest suites on the optimised build.
 unit: build
 	@ctest --test-dir $(BUILD_DIR) -j$(JOBS) --output-on-failure
 
-fuzz: deps
-	@cmake --preset fuzz >/dev/null
-	@cmake --build build/fuzz -j$(JOBS) --target ember_fuzzers
-	@bash scripts/run-fuzzers.sh build/fuzz/fuzzers $(FUZZ_SECONDS)
+fuzz: check-build
+	@bash scripts/run-fuzzers.sh build/check/fuzzers $(FUZZ_SECONDS)
 
 demo: build
 	@bash examples/demo.sh $(BUILD_DIR)/src/cli/ember
 
 bench: build
-	@bash bench/run.sh $(BUILD_DIR)/src/cli/ember
+	@bash bench/run.sh $(BUILD_DIR)
 
 format:
 	@find src -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: every peer comparison, side by side on this machine.
-# usage: bench/run.sh EMBER_BINARY
+# usage: bench/run.sh BUILD_DIR
 set -euo pipefail
-ember=${1:?usage: bench/run.sh EMBER_BINARY}
+build=$(cd "${1:?usage: bench/run.sh BUILD_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
-/usr/bin/python3 "$here/ingest.py" "$ember" "${@:2}"
+/usr/bin/python3 "$here/ingest.py" "$build/src/cli/ember"
+/usr/bin/python3 "$here/models.py" "$build"

@@ -13,7 +13,7 @@ packages=(
   # tests, fuzzers and micro-benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   # reference libraries for golden files and peer benchmarks
-  python3 python3-numpy python3-pandas python3-sklearn time
+  python3 python3-numpy python3-pandas python3-sklearn python3-threadpoolctl time
 )
 
 missing=()

@@ -13,6 +13,7 @@ if [ ${#targets[@]} -eq 0 ]; then
   echo "run-fuzzers: no fuzz targets in $dir" >&2
   exit 1
 fi
+export LSAN_OPTIONS="suppressions=$root/scripts/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for target in "${targets[@]}"; do

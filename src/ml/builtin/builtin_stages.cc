@@ -4,6 +4,7 @@
 #include "ml/linear/linear_regression.h"
 #include "ml/linear/logistic_regression.h"
 #include "ml/pipeline/pipeline.h"
+#include "ml/tree/register.h"
 
 namespace ember {
 
@@ -12,6 +13,7 @@ void RegisterBuiltinStages(StageRegistry& registry) {
   RegisterFeatureStages(registry);
   RegisterLogisticRegression(registry);
   RegisterLinearRegression(registry);
+  RegisterTreeStages(registry);
 }
 
 const StageRegistry& BuiltinStages() {

@@ -7,7 +7,8 @@
 namespace ember {
 
 /// Adds every stage ember ships: Pipeline/PipelineModel, the feature
-/// transformers, the linear models. REQUIRES: `registry` is empty.
+/// transformers, the linear models and the tree models. REQUIRES: `registry`
+/// is empty.
 void RegisterBuiltinStages(StageRegistry& registry);
 
 /// A registry with the built-in stages, built on first use and immutable

@@ -11,7 +11,8 @@ TEST(BuiltinStagesTest, EveryStageHasParamsAndAWayToBeBuiltOrLoaded) {
   const StageRegistry& r = BuiltinStages();
   const auto names = r.names();
   for (const char* expected : {"Pipeline", "PipelineModel", "LogisticRegression", "LogisticRegressionModel",
-                               "LinearRegression", "StandardScaler", "StringIndexer", "OneHotEncoder"}) {
+                               "LinearRegression", "StandardScaler", "StringIndexer", "OneHotEncoder",
+                               "GBTClassifier", "RandomForestClassifier", "DecisionTreeRegressor"}) {
     EXPECT_NE(r.Find(expected), nullptr) << expected;
   }
   for (const std::string& name : names) {
