@@ -6,3 +6,4 @@ build=$(cd "${1:?usage: bench/run.sh BUILD_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 /usr/bin/python3 "$here/ingest.py" "$build/src/cli/ember"
 /usr/bin/python3 "$here/models.py" "$build"
+/usr/bin/python3 "$here/features.py" "$build"

@@ -68,8 +68,9 @@ ColumnPtr Column::Make(DataType type, size_t length, ColumnBuffers b) {
               "sparse vector column has indices and values of different lengths");
       CheckOffsets(b.offsets, length, b.indices->size() / sizeof(int32_t), "sparse vector");
       for (int32_t index : b.indices->as<int32_t>()) {
-        Require(index >= 0 && index < type.dim,
-                fmt::format("sparse vector index {} outside [0, {})", index, type.dim));
+        if (index < 0 || index >= type.dim) [[unlikely]] {  // format only on failure: this loop is per value
+          throw CorruptData(fmt::format("sparse vector index {} outside [0, {})", index, type.dim));
+        }
       }
       break;
     }
