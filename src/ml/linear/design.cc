@@ -135,4 +135,16 @@ FeatureStats ComputeFeatureStats(const Design& design, const Context& ctx) {
   return stats;
 }
 
+Standardization Standardization::Make(const FeatureStats& stats, bool fit_intercept) {
+  Standardization s;
+  const size_t d = stats.std.size();
+  s.mean.assign(d, 0.0);
+  s.inv_std.assign(d, 0.0);
+  for (size_t j = 0; j < d; ++j) {
+    s.inv_std[j] = stats.std[j] > 0 ? 1.0 / stats.std[j] : 0.0;
+    if (fit_intercept) s.mean[j] = stats.mean[j];
+  }
+  return s;
+}
+
 }  // namespace ember

@@ -43,4 +43,14 @@ struct FeatureStats {
 };
 FeatureStats ComputeFeatureStats(const Design& design, const Context& ctx);
 
+/// How the objectives map raw features to standardised ones: x_j -> (x_j -
+/// mean_j) * inv_std_j. inv_std is 0 for constant features (they get no
+/// coefficient); mean is all zeros when there is no intercept to absorb the
+/// centring. Centring stays virtual, so sparse rows stay sparse.
+struct Standardization {
+  std::vector<double> mean;
+  std::vector<double> inv_std;
+  static Standardization Make(const FeatureStats& stats, bool fit_intercept);
+};
+
 }  // namespace ember

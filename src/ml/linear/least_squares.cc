@@ -111,13 +111,9 @@ void SolveNormalEquations(const Design& design, const FeatureStats& stats, const
 LeastSquaresObjective::LeastSquaresObjective(const Design& design, const FeatureStats& stats,
                                              const LeastSquaresOptions& options, const Context& ctx)
     : design_(design), options_(options), ctx_(ctx) {
-  const auto d = static_cast<size_t>(design.dim);
-  mean_.assign(d, 0.0);
-  inv_std_.assign(d, 0.0);
-  for (size_t j = 0; j < d; ++j) {
-    inv_std_[j] = stats.std[j] > 0 ? 1.0 / stats.std[j] : 0.0;
-    if (options.fit_intercept) mean_[j] = stats.mean[j];
-  }
+  Standardization scales = Standardization::Make(stats, options.fit_intercept);
+  mean_ = std::move(scales.mean);
+  inv_std_ = std::move(scales.inv_std);
 }
 
 size_t LeastSquaresObjective::num_params() const {

@@ -177,11 +177,9 @@ ModelPtr LinearRegression::Fit(const DataFrame& input, const Context& ctx) const
     summary.total_iterations = r.iterations;
   } else {
     const auto d = static_cast<size_t>(design.dim);
-    std::vector<double> inv_std(d), mean(d, 0.0);
-    for (size_t j = 0; j < d; ++j) {
-      inv_std[j] = stats.std[j] > 0 ? 1.0 / stats.std[j] : 0.0;
-      if (o.fit_intercept) mean[j] = stats.mean[j];
-    }
+    const Standardization scales = Standardization::Make(stats, o.fit_intercept);
+    const std::vector<double>& inv_std = scales.inv_std;
+    const std::vector<double>& mean = scales.mean;
     const double eps = p.GetDouble("epsilon");
     std::vector<double> theta(d + (o.fit_intercept ? 1 : 0) + 1, 0.0);
     const LbfgsResult r = MinimizeLbfgs(
