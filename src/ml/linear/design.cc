@@ -9,6 +9,17 @@
 
 namespace ember {
 
+void RequireSupervisedInputs(const Stage& stage, const Schema& input) {
+  const ParamMap& p = stage.params();
+  const Field& f = RequireColumn(stage, input, "featuresCol", p.GetString("featuresCol"));
+  if (!f.type.is_vector()) {
+    throw SchemaError(fmt::format("{}: featuresCol '{}' must be a vector column (use VectorAssembler), got {}",
+                                  stage.class_name(), f.name, f.type.ToString()));
+  }
+  RequireNumericColumn(stage, input, "labelCol", p.GetString("labelCol"));
+  if (!p.GetString("weightCol").empty()) RequireNumericColumn(stage, input, "weightCol", p.GetString("weightCol"));
+}
+
 Design MakeDesign(const DataFrame& frame, const std::string& features_col, const std::string& label_col,
                   const std::string& weight_col, const std::string& stage, const Context& ctx) {
   Design d;

@@ -11,6 +11,7 @@
 #include "core/context.h"
 #include "frame/column.h"
 #include "frame/dataframe.h"
+#include "ml/pipeline/stage.h"
 
 namespace ember {
 
@@ -26,6 +27,11 @@ struct Design {
   bool sparse() const { return features->type().id == TypeId::kSparseVector; }
   double weight(size_t i) const { return weights.empty() ? 1.0 : weights[i]; }
 };
+
+/// The schema checks every linear estimator makes before work: featuresCol
+/// is a vector column, labelCol (and weightCol when set) numeric. Throws
+/// SchemaError naming the stage and the column.
+void RequireSupervisedInputs(const Stage& stage, const Schema& input);
 
 /// Builds the design from named columns. Throws SchemaError for a missing or
 /// non-vector features column or a non-numeric label/weight column, and

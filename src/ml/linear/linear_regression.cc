@@ -125,15 +125,7 @@ const ParamTable& LinearRegressionModel::Params() {
 }
 
 Schema LinearRegression::TransformSchema(const Schema& input) const {
-  const Field& f = RequireColumn(*this, input, "featuresCol", params().GetString("featuresCol"));
-  if (!f.type.is_vector()) {
-    throw SchemaError(fmt::format("LinearRegression: featuresCol '{}' must be a vector column (use VectorAssembler), "
-                                  "got {}", f.name, f.type.ToString()));
-  }
-  RequireNumericColumn(*this, input, "labelCol", params().GetString("labelCol"));
-  if (!params().GetString("weightCol").empty()) {
-    RequireNumericColumn(*this, input, "weightCol", params().GetString("weightCol"));
-  }
+  RequireSupervisedInputs(*this, input);
   RequireAbsent(*this, input, "predictionCol", params().GetString("predictionCol"));
   return AppendField(input, {params().GetString("predictionCol"), DataType::Float64(), {}});
 }

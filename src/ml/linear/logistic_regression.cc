@@ -71,15 +71,7 @@ const ParamTable& LogisticRegressionModel::Params() {
 }
 
 Schema LogisticRegression::TransformSchema(const Schema& input) const {
-  const Field& f = RequireColumn(*this, input, "featuresCol", params().GetString("featuresCol"));
-  if (!f.type.is_vector()) {
-    throw SchemaError(fmt::format("LogisticRegression: featuresCol '{}' must be a vector column (use VectorAssembler), "
-                                  "got {}", f.name, f.type.ToString()));
-  }
-  RequireNumericColumn(*this, input, "labelCol", params().GetString("labelCol"));
-  if (!params().GetString("weightCol").empty()) {
-    RequireNumericColumn(*this, input, "weightCol", params().GetString("weightCol"));
-  }
+  RequireSupervisedInputs(*this, input);
   // The class count is only known after reading labels; 2 is what the
   // schema can promise for the binomial default.
   return AppendClassifierOutputs(*this, input, ClassifierColumns::FromParams(params()), 2);
