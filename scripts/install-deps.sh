@@ -9,11 +9,14 @@ packages=(
   g++ cmake ninja-build make pkg-config
   # C++ libraries ember links against
   libzstd-dev libxxhash-dev libfast-float-dev nlohmann-json3-dev
-  libcli11-dev libfmt-dev zlib1g-dev libyaml-cpp-dev libsqlite3-dev
+  libcli11-dev libfmt-dev zlib1g-dev libyaml-cpp-dev libsqlite3-dev libcpp-httplib-dev
   # tests, fuzzers and micro-benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   # reference libraries for golden files and peer benchmarks
   python3 python3-numpy python3-pandas python3-sklearn python3-threadpoolctl time
+  python3-xgboost python3-dask python3-distributed python3-psutil python3-matplotlib
+  # headless browser that checks the HTML run reports
+  chromium sqlite3
 )
 
 missing=()
