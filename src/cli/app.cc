@@ -32,6 +32,7 @@ int Main(int argc, char** argv) {
   auto on_run = [&](Action a) { action = std::move(a); };
   RegisterDataCommands(app, on_run);
   RegisterDatagenCommand(app, on_run);
+  RegisterTrackingCommands(app, on_run);
 
   try {
     app.parse(argc, argv);
