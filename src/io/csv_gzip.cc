@@ -16,43 +16,50 @@ bool HasGzipMagic(std::string_view data) {
          static_cast<unsigned char>(data[1]) == 0x8b;
 }
 
-namespace {
-
-// Ends a z_stream however inflation leaves.
-struct InflateGuard {
-  z_stream* stream;
-  ~InflateGuard() { inflateEnd(stream); }
+// Lives on the heap: zlib's state points back at its z_stream.
+struct GzipInflater::State {
+  z_stream zs{};
+  const Bytef* in = nullptr;  // input not yet handed to zlib
+  size_t in_left = 0;
+  size_t total_in = 0;
+  bool done = false;
+  std::string path;
+  ~State() { inflateEnd(&zs); }
 };
 
-}  // namespace
+GzipInflater::GzipInflater(std::unique_ptr<State> state) : state_(std::move(state)) {}
+GzipInflater::GzipInflater(GzipInflater&&) noexcept = default;
+GzipInflater& GzipInflater::operator=(GzipInflater&&) noexcept = default;
+GzipInflater::~GzipInflater() = default;
 
-std::string InflateGzip(std::string_view data, const std::string& path) {
-  std::string out;
+GzipInflater GzipInflater::Make(std::string_view data, std::string path) {
   if (data.empty()) throw CorruptData(fmt::format("{}: empty file is not gzip data", path));
-  // The gzip trailer holds the size mod 2^32: a good first guess.
-  size_t guess = data.size() * 4;
-  if (HasGzipMagic(data) && data.size() >= 18) {
-    uint32_t isize = 0;
-    for (int i = 0; i < 4; ++i) isize |= static_cast<uint32_t>(static_cast<unsigned char>(data[data.size() - 4 + i])) << (8 * i);
-    guess = std::max<size_t>(isize, 1024);
+  auto state = std::make_unique<State>();
+  state->path = std::move(path);
+  state->in = reinterpret_cast<const Bytef*>(data.data());
+  state->in_left = data.size();
+  state->total_in = data.size();
+  if (inflateInit2(&state->zs, 15 + 32) != Z_OK) {
+    // inflateEnd on a stream that failed to start is harmless.
+    throw IoError(fmt::format("{}: cannot start zlib", state->path));
   }
-  out.resize(guess);
+  return GzipInflater(std::move(state));
+}
 
-  z_stream zs{};
-  if (inflateInit2(&zs, 15 + 32) != Z_OK) throw IoError(fmt::format("{}: cannot start zlib", path));
-  InflateGuard guard{&zs};
-  const auto* in = reinterpret_cast<const Bytef*>(data.data());
-  size_t in_left = data.size();
-  size_t produced = 0;
+size_t GzipInflater::consumed() const { return state_->total_in - state_->in_left - state_->zs.avail_in; }
+
+size_t GzipInflater::Read(std::span<char> out) {
+  State& s = *state_;
+  z_stream& zs = s.zs;
   constexpr size_t kMaxStep = std::numeric_limits<uInt>::max();
-  for (;;) {
-    if (produced == out.size()) out.resize(out.size() * 2);
+  size_t produced = 0;
+  while (!s.done && produced < out.size()) {
     if (zs.avail_in == 0) {
-      const size_t step = std::min(in_left, kMaxStep);
-      zs.next_in = const_cast<Bytef*>(in);
+      const size_t step = std::min(s.in_left, kMaxStep);
+      zs.next_in = const_cast<Bytef*>(s.in);
       zs.avail_in = static_cast<uInt>(step);
-      in += step;
-      in_left -= step;
+      s.in += step;
+      s.in_left -= step;
     }
     const size_t room = std::min(out.size() - produced, kMaxStep);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
@@ -60,17 +67,42 @@ std::string InflateGzip(std::string_view data, const std::string& path) {
     const int rc = inflate(&zs, Z_NO_FLUSH);
     produced += room - zs.avail_out;
     if (rc == Z_STREAM_END) {
-      if (zs.avail_in == 0 && in_left == 0) break;
+      if (zs.avail_in == 0 && s.in_left == 0) {
+        s.done = true;
+        break;
+      }
       // Another gzip member follows (as `cat a.gz b.gz` makes).
-      if (inflateReset(&zs) != Z_OK) throw CorruptData(fmt::format("{}: corrupt gzip data", path));
+      if (inflateReset(&zs) != Z_OK) throw CorruptData(fmt::format("{}: corrupt gzip data", s.path));
       continue;
     }
-    if (rc == Z_BUF_ERROR && zs.avail_in == 0 && in_left == 0) {
-      throw CorruptData(fmt::format("{}: gzip data ends early (truncated file?)", path));
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0 && s.in_left == 0) {
+      throw CorruptData(fmt::format("{}: gzip data ends early (truncated file?)", s.path));
     }
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      throw CorruptData(fmt::format("{}: corrupt gzip data ({})", path, zs.msg != nullptr ? zs.msg : "zlib error"));
+      throw CorruptData(fmt::format("{}: corrupt gzip data ({})", s.path, zs.msg != nullptr ? zs.msg : "zlib error"));
     }
+  }
+  return produced;
+}
+
+std::string InflateGzip(std::string_view data, const std::string& path) {
+  GzipInflater inflater = GzipInflater::Make(data, path);
+  // The gzip trailer holds the size mod 2^32: a good first guess.
+  size_t guess = data.size() * 4;
+  if (HasGzipMagic(data) && data.size() >= 18) {
+    uint32_t isize = 0;
+    for (int i = 0; i < 4; ++i) {
+      isize |= static_cast<uint32_t>(static_cast<unsigned char>(data[data.size() - 4 + i])) << (8 * i);
+    }
+    guess = std::max<size_t>(isize, 1024);
+  }
+  std::string out(guess, '\0');
+  size_t produced = 0;
+  for (;;) {
+    if (produced == out.size()) out.resize(out.size() * 2);
+    const size_t n = inflater.Read(std::span<char>(out.data() + produced, out.size() - produced));
+    produced += n;
+    if (produced < out.size()) break;  // Read fills what it is given until the data ends
   }
   out.resize(produced);
   return out;

@@ -62,7 +62,7 @@ std::vector<ValueKind> SampleKinds(const ParseSetup& setup, Cursor cur, size_t m
       if (c > 0 && e != FieldEnd::kDelimiter) ThrowFieldCount(setup, line, c);
       e = ReadField(cur, setup.dialect, static_cast<int64_t>(c) + 1, f);
       ValueKind& k = kinds[c];
-      if (setup.columns[c].user_typed || k == ValueKind::kString) continue;
+      if (setup.columns[c].origin != TypeOrigin::kInferred || k == ValueKind::kString) continue;
       if (!f.quoted && setup.IsNullToken(f.text)) continue;
       const std::string_view v = FieldValue(f, scratch);
       double d;
@@ -255,11 +255,21 @@ class ChunkParser {
 
   void Mismatch(size_t c, size_t row, std::string_view value, int64_t line) {
     const ColumnSpec& spec = setup_.columns[c];
-    if (spec.user_typed) {
+    if (spec.origin == TypeOrigin::kUser) {
       throw ParseError(setup_.dialect.source, line, static_cast<int64_t>(c) + 1,
                        fmt::format("column '{}': cannot parse '{}' as {} (set its type to string in the schema, or "
                                    "fix the value)",
                                    spec.name, TruncateForMessage(value), spec.type.ToString()));
+    }
+    if (spec.origin == TypeOrigin::kEarlierRows) {
+      throw ParseError(setup_.dialect.source, line, static_cast<int64_t>(c) + 1,
+                       fmt::format("column '{}': cannot parse '{}' as {}, the type inferred from the first rows of "
+                                   "the file; give the column its type explicitly (column_types, e.g. --types "
+                                   "'{}:{}')",
+                                   spec.name, TruncateForMessage(value), spec.type.ToString(), spec.name,
+                                   KindToType(JoinKinds(TypeToKind(spec.type), ClassifyValue(value)),
+                                              spec.type == DataType::Float32() ? spec.type : DataType::Float64())
+                                       .ToString()));
     }
     results_[c].widen_to = JoinKinds(results_[c].widen_to, ClassifyValue(value));
     StoreZero(c, row);

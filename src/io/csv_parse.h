@@ -18,12 +18,21 @@
 
 namespace ember::csv {
 
-/// One output column: its name, the type it is parsed as, and whether the
-/// user fixed that type (then a value that does not fit is an error).
+/// Where a column's type comes from, which decides what a value that does
+/// not fit it does.
+enum class TypeOrigin : uint8_t {
+  kInferred,    // the column is widened to hold the value
+  kUser,        // the user gave the type: an error
+  kEarlierRows, // inferred from earlier rows, now fixed (batch reading): an error
+};
+
+/// One output column: its name, the type it is parsed as, and where that
+/// type comes from.
 struct ColumnSpec {
   std::string name;
   DataType type;
-  bool user_typed = false;
+  TypeOrigin origin = TypeOrigin::kInferred;
+  bool user_typed() const { return origin == TypeOrigin::kUser; }
 };
 
 /// What every chunk parser shares; read-only during the parallel pass.
@@ -72,8 +81,8 @@ struct ChunkColumnResult {
 /// Parses the chunk into `stores` (indexed by column): every column when
 /// `only` is empty, else the columns where only[c] != 0 (the others are
 /// tokenised and skipped). `results` has one entry per column. Throws
-/// ParseError for malformed text and for values that do not fit a
-/// user-typed column.
+/// ParseError for malformed text and for values that do not fit a column
+/// whose origin is not kInferred.
 void ParseChunk(const ParseSetup& setup, const Chunk& chunk, std::span<const ColumnStore> stores,
                 std::span<const uint8_t> only, std::span<ChunkColumnResult> results);
 

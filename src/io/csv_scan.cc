@@ -218,4 +218,49 @@ ChunkCount CountRows(std::string_view chunk, bool skip_blank_lines) {
   return out;
 }
 
+RowSpan FindRowsEnd(std::string_view text, size_t max_rows, bool skip_blank_lines, bool at_end) {
+  RowSpan span;
+  if (max_rows == 0 || text.empty()) return span;
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  const char* p = begin;
+  const char* row = begin;  // start of the row being scanned
+  int64_t lines = 0;        // newlines in [begin, p)
+  // Newlines are found with memchr up to the next quote; inside a quoted
+  // field only the closing quote is searched for.
+  const char* quote = FindQuote(p, end);
+  if (quote == nullptr) quote = end;
+  for (;;) {
+    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(quote - p)));
+    if (nl != nullptr) {
+      ++lines;
+      p = nl + 1;
+      if (!(skip_blank_lines && IsBlankRow(row, nl))) ++span.rows;
+      row = p;
+      span.bytes = static_cast<size_t>(p - begin);
+      span.lines = lines;
+      if (span.rows == max_rows) return span;
+      continue;
+    }
+    if (quote == end) break;
+    // Skip the quoted part: up to its closing quote, counting its newlines.
+    const char* close = FindQuote(quote + 1, end);
+    if (close == nullptr) {  // never closed: the parser reports it
+      lines += std::count(quote + 1, end, '\n');
+      p = end;
+      break;
+    }
+    lines += std::count(quote + 1, close, '\n');
+    p = close + 1;
+    quote = FindQuote(p, end);
+    if (quote == nullptr) quote = end;
+  }
+  if (at_end) {
+    if (row < end && !(skip_blank_lines && IsBlankRow(row, end))) ++span.rows;
+    span.bytes = text.size();
+    span.lines = lines;
+  }
+  return span;
+}
+
 }  // namespace ember::csv

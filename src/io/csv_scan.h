@@ -76,4 +76,20 @@ struct ChunkCount {
 /// blank lines are not rows when `skip_blank_lines`.
 ChunkCount CountRows(std::string_view chunk, bool skip_blank_lines);
 
+/// The first rows of a text that starts at a row start, as CountRows counts
+/// them: `bytes` runs to just after the line end of the last row (blank
+/// lines before a row belong to it), `lines` counts the newlines in those
+/// bytes.
+struct RowSpan {
+  size_t bytes = 0;
+  size_t rows = 0;
+  int64_t lines = 0;
+};
+/// Finds the end of the first `max_rows` rows of `text` (quote-aware, so a
+/// quoted newline never ends a row). When fewer rows end in `text`: with
+/// `at_end` (nothing follows the text) the rest is one more row, unless
+/// blank, and the span is the whole text; without it the span stops after
+/// the last complete row, for the caller to retry with more text.
+RowSpan FindRowsEnd(std::string_view text, size_t max_rows, bool skip_blank_lines, bool at_end);
+
 }  // namespace ember::csv
