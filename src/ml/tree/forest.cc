@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/parallel_for.h"
 #include "core/random.h"
+#include "ml/tree/binned_matrix_cache.h"
 #include "ml/tree/tree_fit.h"
 #include "ml/tree/tree_models.h"
 
@@ -41,8 +42,9 @@ ModelPtr FitForest(TreeAlgorithm algorithm, const ParamMap& p, const std::string
   const int C = ChannelsFor(criterion, num_classes);
   const auto uc = static_cast<size_t>(C);
   const auto seed = static_cast<uint64_t>(p.GetInt("seed"));
-  const BinnedMatrix matrix = BinnedMatrix::Build(
+  const std::shared_ptr<const BinnedMatrix> binned = CachedBinnedMatrix(
       *data.features, data.weights, {.max_bins = static_cast<int>(p.GetInt("maxBins")), .seed = seed}, ctx);
+  const BinnedMatrix& matrix = *binned;
   const int num_trees = forest ? static_cast<int>(p.GetInt("numTrees")) : 1;
   const double rate = forest ? p.GetDouble("subsamplingRate") : 1.0;
   const bool bootstrap = forest && p.GetBool("bootstrap");

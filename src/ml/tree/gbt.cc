@@ -7,6 +7,7 @@
 #include "core/parallel_for.h"
 #include "core/random.h"
 #include "ml/feature/feature_util.h"
+#include "ml/tree/binned_matrix_cache.h"
 #include "ml/tree/tree_fit.h"
 #include "ml/tree/tree_models.h"
 
@@ -14,7 +15,7 @@ namespace ember {
 
 namespace {
 
-enum class Loss { kLogistic, kSquared, kAbsolute };
+enum class Loss { kLogistic, kSoftmax, kSquared, kAbsolute };
 
 double RowLoss(Loss loss, double y, double f) {
   switch (loss) {
@@ -22,10 +23,20 @@ double RowLoss(Loss loss, double y, double f) {
       const double m = y > 0.5 ? f : -f;  // log(1 + exp(-m)), stable for both signs
       return m > 0 ? std::log1p(std::exp(-m)) : -m + std::log1p(std::exp(m));
     }
+    case Loss::kSoftmax: return 0;  // see SoftmaxLoss
     case Loss::kSquared: return (y - f) * (y - f);
     case Loss::kAbsolute: return std::abs(y - f);
   }
   return 0;
+}
+
+/// -log softmax(f)[y] over K margins, computed as logsumexp(f) - f[y].
+double SoftmaxLoss(const double* f, size_t K, size_t y) {
+  double top = f[0];
+  for (size_t k = 1; k < K; ++k) top = std::max(top, f[k]);
+  double sum = 0;
+  for (size_t k = 0; k < K; ++k) sum += std::exp(f[k] - top);
+  return top + std::log(sum) - f[y];
 }
 
 /// Weighted median of values (the smallest v with cumulative weight >= half).
@@ -50,15 +61,14 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   const TreeTrainingData data = ReadTreeTrainingData(input, p, stage);
   const bool classifier = IsClassifier(algorithm);
   const std::string loss_name = p.GetString("lossType");
-  const Loss loss = loss_name == "logistic" ? Loss::kLogistic : loss_name == "squared" ? Loss::kSquared : Loss::kAbsolute;
-  if (classifier) {
-    const int classes = CountClasses(data, stage);
-    if (classes > 2) {
-      throw InvalidArgument(fmt::format("{}: lossType 'logistic' is binary, but labels go up to {} ({} classes); use "
-                                        "RandomForestClassifier or one-vs-rest for more classes", stage, classes - 1,
-                                        classes));
-    }
-  }
+  const int classes = classifier ? CountClasses(data, stage) : 1;
+  // More than two classes: softmax (xgboost's multi:softprob), one tree per
+  // class and round.
+  const Loss loss = classes > 2               ? Loss::kSoftmax
+                    : loss_name == "logistic" ? Loss::kLogistic
+                    : loss_name == "squared"  ? Loss::kSquared
+                                              : Loss::kAbsolute;
+  const size_t K = loss == Loss::kSoftmax ? static_cast<size_t>(classes) : 1;
   const size_t n = data.rows;
   // Validation rows (early stopping) take no part in binning or fitting.
   std::vector<uint8_t> is_validation(n, 0);
@@ -82,24 +92,30 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   }
   if (!(train_weight > 0)) throw InvalidArgument(fmt::format("{}: no training rows with positive weight", stage));
   const auto seed = static_cast<uint64_t>(p.GetInt("seed"));
-  const BinnedMatrix matrix = BinnedMatrix::Build(
+  const std::shared_ptr<const BinnedMatrix> binned = CachedBinnedMatrix(
       *data.features, fit_weights, {.max_bins = static_cast<int>(p.GetInt("maxBins")), .seed = seed}, ctx);
+  const BinnedMatrix& matrix = *binned;
 
-  // Initial score: the loss's best constant.
-  double init = 0;
+  // Initial scores: the loss's best constant (softmax: log class priors, so
+  // the first probabilities are the priors).
+  std::vector<double> init(K, 0.0);
   if (loss == Loss::kAbsolute) {
     std::vector<std::pair<double, double>> vw;
     for (size_t i = 0; i < n; ++i) {
       if (fit_weights[i] > 0) vw.emplace_back(data.labels[i], fit_weights[i]);
     }
-    init = WeightedMedian(vw);
+    init[0] = WeightedMedian(vw);
+  } else if (loss == Loss::kSoftmax) {
+    std::vector<double> prior(K, 0.0);
+    for (size_t i = 0; i < n; ++i) prior[static_cast<size_t>(data.labels[i])] += fit_weights[i];
+    for (size_t k = 0; k < K; ++k) init[k] = std::log(std::max(prior[k] / train_weight, 1e-12));
   } else {
     double s = 0;
     for (size_t i = 0; i < n; ++i) s += fit_weights[i] * data.labels[i];
-    init = s / train_weight;
+    init[0] = s / train_weight;
     if (loss == Loss::kLogistic) {
-      const double q = std::clamp(init, 1e-12, 1.0 - 1e-12);
-      init = std::log(q / (1.0 - q));
+      const double q = std::clamp(init[0], 1e-12, 1.0 - 1e-12);
+      init[0] = std::log(q / (1.0 - q));
     }
   }
   GrowOptions grow = GrowOptionsFromParams(p, Criterion::kNewton, 2, train_weight);
@@ -108,23 +124,30 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   const double step = p.GetDouble("stepSize");
   const double rate = p.GetDouble("subsamplingRate");
   const double tol = p.GetDouble("validationTol");
+  const int patience = static_cast<int>(p.GetInt("earlyStoppingRounds"));
 
   TreeEnsemble ensemble;
   ensemble.num_features = data.dim;
-  ensemble.num_outputs = 1;
-  ensemble.init = {init};
+  ensemble.num_outputs = static_cast<int>(K);
+  ensemble.init = init;
   TreeTrainingHistory history;
-  std::vector<double> f(n, init);
+  std::vector<double> f(n * K);  // margins, row-major
+  for (size_t i = 0; i < n; ++i) std::copy(init.begin(), init.end(), f.begin() + static_cast<long>(i * K));
+  std::vector<double> prob(loss == Loss::kSoftmax ? n * K : 0);
   std::vector<double> stats(n * 4, 0.0);
   std::vector<uint8_t> in_sample(n, 0);
   TreeLearnerScratch scratch;
   double best_validation = std::numeric_limits<double>::infinity();
   size_t best_trees = 0;
+  int rounds_without_improvement = 0;
   auto weighted_loss = [&](bool validation) {
     const double total = ParallelReduce(ctx, n, kDefaultBlockRows, 0.0, [&](const BlockRange& r) {
       double s = 0;
       for (size_t i = r.begin; i < r.end; ++i) {
-        if ((is_validation[i] != 0) == validation) s += data.weights[i] * RowLoss(loss, data.labels[i], f[i]);
+        if ((is_validation[i] != 0) != validation) continue;
+        s += data.weights[i] * (loss == Loss::kSoftmax
+                                    ? SoftmaxLoss(f.data() + i * K, K, static_cast<size_t>(data.labels[i]))
+                                    : RowLoss(loss, data.labels[i], f[i]));
       }
       return s;
     }, [](double a, double b) { return a + b; });
@@ -132,78 +155,107 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   };
 
   for (int m = 0; m < max_iter; ++m) {
-    ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
-      for (size_t i = r.begin; i < r.end; ++i) {
-        const double w = fit_weights[i], y = data.labels[i];
-        double* s = stats.data() + i * 4;
-        switch (loss) {
-          case Loss::kLogistic: {
-            const double q = 1.0 / (1.0 + std::exp(-f[i]));
-            s[0] = w * (q - y);
-            s[1] = w * std::max(q * (1.0 - q), 1e-16);
-            break;
-          }
-          case Loss::kSquared:
-            s[0] = w * (f[i] - y);
-            s[1] = w;
-            break;
-          case Loss::kAbsolute:
-            s[0] = w * (f[i] > y ? 1.0 : (f[i] < y ? -1.0 : 0.0));
-            s[1] = w;
-            break;
+    if (loss == Loss::kSoftmax) {
+      ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
+        for (size_t i = r.begin; i < r.end; ++i) {
+          const double* fi = f.data() + i * K;
+          double* pi = prob.data() + i * K;
+          const double top = *std::max_element(fi, fi + K);
+          double sum = 0;
+          for (size_t k = 0; k < K; ++k) sum += pi[k] = std::exp(fi[k] - top);
+          for (size_t k = 0; k < K; ++k) pi[k] /= sum;
         }
-        s[2] = w;
-        s[3] = 1.0;
-      }
-    });
-    std::vector<uint32_t> rows;
-    rows.reserve(n);
+      });
+    }
+    std::vector<uint32_t> sample;
+    sample.reserve(n);
     const uint64_t round_seed = Mix64(seed ^ (0x5851F42D4C957F2DULL * static_cast<uint64_t>(m + 1)));
     for (size_t i = 0; i < n; ++i) {
       const bool take = fit_weights[i] > 0 && (rate >= 1.0 || UniformAt(round_seed, i) < rate);
       in_sample[i] = take ? 1 : 0;
-      if (take) rows.push_back(static_cast<uint32_t>(i));
+      if (take) sample.push_back(static_cast<uint32_t>(i));
     }
-    if (rows.empty()) continue;
-    grow.tree_index = static_cast<uint64_t>(m);
-    GrownTree g = GrowTree(matrix, stats, std::move(rows), grow, scratch, ctx);
-    Tree& tree = g.tree;
-    if (loss == Loss::kAbsolute) {
-      // Newton steps on |y - F| are sign steps; refit each leaf to the
-      // weighted median residual of its rows instead.
-      std::vector<std::pair<double, double>> vw;
-      for (const LeafRows& leaf : g.leaves) {
-        vw.clear();
-        for (size_t k = leaf.begin; k < leaf.end; ++k) {
-          const uint32_t i = g.rows[k];
-          vw.emplace_back(data.labels[i] - f[i], fit_weights[i]);
-        }
-        tree.value[static_cast<size_t>(leaf.node)] = WeightedMedian(vw);
-      }
-    }
-    for (double& v : tree.value) v *= step;
-    // Sampled rows know their leaf from the partition; the rest walk the tree.
-    ParallelFor(ctx, g.leaves.size(), 1, [&](const BlockRange& r) {
-      const LeafRows& leaf = g.leaves[r.begin];
-      const double v = tree.value[static_cast<size_t>(leaf.node)];
-      for (size_t k = leaf.begin; k < leaf.end; ++k) f[g.rows[k]] += v;
-    });
-    if (g.rows.size() < n) {
+    if (sample.empty()) continue;
+    for (size_t k = 0; k < K; ++k) {
       ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
         for (size_t i = r.begin; i < r.end; ++i) {
-          if (!in_sample[i]) f[i] += tree.value[static_cast<size_t>(LeafOfBins(tree, matrix.row(i), matrix.cuts()))];
+          const double w = fit_weights[i], y = data.labels[i];
+          double* s = stats.data() + i * 4;
+          switch (loss) {
+            case Loss::kLogistic: {
+              const double q = 1.0 / (1.0 + std::exp(-f[i]));
+              s[0] = w * (q - y);
+              s[1] = w * std::max(q * (1.0 - q), 1e-16);
+              break;
+            }
+            case Loss::kSoftmax: {
+              // xgboost's multi:softprob: g = p_k - [y = k], h = max(2 p_k (1 - p_k), 1e-16).
+              const double q = prob[i * K + k];
+              s[0] = w * (q - (static_cast<size_t>(y) == k ? 1.0 : 0.0));
+              s[1] = w * std::max(2.0 * q * (1.0 - q), 1e-16);
+              break;
+            }
+            case Loss::kSquared:
+              s[0] = w * (f[i] - y);
+              s[1] = w;
+              break;
+            case Loss::kAbsolute:
+              s[0] = w * (f[i] > y ? 1.0 : (f[i] < y ? -1.0 : 0.0));
+              s[1] = w;
+              break;
+          }
+          s[2] = w;
+          s[3] = 1.0;
         }
       });
+      grow.tree_index = static_cast<uint64_t>(m) * K + k;
+      GrownTree g = GrowTree(matrix, stats, k + 1 < K ? sample : std::move(sample), grow, scratch, ctx);
+      Tree& tree = g.tree;
+      if (loss == Loss::kAbsolute) {
+        // Newton steps on |y - F| are sign steps; refit each leaf to the
+        // weighted median residual of its rows instead.
+        std::vector<std::pair<double, double>> vw;
+        for (const LeafRows& leaf : g.leaves) {
+          vw.clear();
+          for (size_t j = leaf.begin; j < leaf.end; ++j) {
+            const uint32_t i = g.rows[j];
+            vw.emplace_back(data.labels[i] - f[i], fit_weights[i]);
+          }
+          tree.value[static_cast<size_t>(leaf.node)] = WeightedMedian(vw);
+        }
+      }
+      for (double& v : tree.value) v *= step;
+      // Sampled rows know their leaf from the partition; the rest walk the tree.
+      ParallelFor(ctx, g.leaves.size(), 1, [&](const BlockRange& r) {
+        const LeafRows& leaf = g.leaves[r.begin];
+        const double v = tree.value[static_cast<size_t>(leaf.node)];
+        for (size_t j = leaf.begin; j < leaf.end; ++j) f[g.rows[j] * K + k] += v;
+      });
+      if (g.rows.size() < n) {
+        ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
+          for (size_t i = r.begin; i < r.end; ++i) {
+            if (!in_sample[i]) {
+              f[i * K + k] += tree.value[static_cast<size_t>(LeafOfBins(tree, matrix.row(i), matrix.cuts()))];
+            }
+          }
+        });
+      }
+      ensemble.trees.push_back(std::move(tree));
+      ensemble.tree_output.push_back(K > 1 ? static_cast<int32_t>(k) : -1);
     }
-    ensemble.trees.push_back(std::move(tree));
-    ensemble.tree_output.push_back(-1);
     history.training_loss.push_back(weighted_loss(false));
     if (validation_weight > 0) {
-      // Spark's rule: stop when the improvement is below validationTol
-      // relative to the current error; keep the best number of trees.
+      // Spark's rule, with patience: a round improves when the validation
+      // loss falls by at least validationTol relative to the current loss;
+      // stop after earlyStoppingRounds rounds without one and keep the trees
+      // of the best round.
       const double current = weighted_loss(true);
       history.validation_loss.push_back(current);
-      if (best_validation - current < tol * std::max(current, 0.01)) break;
+      if (best_validation - current < tol * std::max(current, 0.01)) {
+        if (++rounds_without_improvement >= patience) break;
+      } else {
+        rounds_without_improvement = 0;
+      }
       if (current < best_validation) {
         best_validation = current;
         best_trees = ensemble.trees.size();
@@ -217,8 +269,10 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   ParamMap model_params(TreeParams(algorithm, true));
   model_params.SetFromJson(p.ExplicitToJson());
   if (classifier) {
-    return std::make_shared<TreeClassificationModel>(algorithm, std::move(model_params), uid, input.schema(), 2,
-                                                     ClassOutput::kLogistic, std::move(ensemble), std::move(history));
+    return std::make_shared<TreeClassificationModel>(
+        algorithm, std::move(model_params), uid, input.schema(), classes,
+        loss == Loss::kSoftmax ? ClassOutput::kSoftmax : ClassOutput::kLogistic, std::move(ensemble),
+        std::move(history));
   }
   return std::make_shared<TreeRegressionModel>(algorithm, std::move(model_params), uid, input.schema(),
                                                std::move(ensemble), std::move(history));

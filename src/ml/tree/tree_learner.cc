@@ -32,6 +32,7 @@ class Grower {
   GrownTree Run(std::vector<uint32_t> rows) {
     EMBER_CHECK(!rows.empty() && m_.num_features() > 0, "GrowTree needs rows and features");
     out_.rows = std::move(rows);
+    tree_features_ = SampleTreeFeatures(m_.num_features(), o_.colsample_by_tree, o_.seed, o_.tree_index);
     out_.tree.num_outputs = o_.criterion == Criterion::kNewton ? 1 : o_.num_classes;
     values_.resize(static_cast<size_t>(out_.tree.num_outputs));
     std::deque<OpenNode> open;
@@ -116,9 +117,8 @@ class Grower {
   }
 
   std::vector<int> DrawFeatures(int node) const {
-    const int d = m_.num_features();
-    std::vector<int> f(static_cast<size_t>(d));
-    std::iota(f.begin(), f.end(), 0);
+    std::vector<int> f = tree_features_;
+    const int d = static_cast<int>(f.size());
     const int k = o_.features_per_node;
     if (k <= 0 || k >= d) return f;
     Rng rng(o_.seed, o_.tree_index * 0x100000001B3ULL + static_cast<uint64_t>(node));
@@ -187,10 +187,28 @@ class Grower {
   const int C_;
   const size_t hist_size_;
   std::vector<double> values_;
+  std::vector<int> tree_features_;
   GrownTree out_;
 };
 
 }  // namespace
+
+std::vector<int> SampleTreeFeatures(int num_features, double fraction, uint64_t seed, uint64_t tree_index) {
+  std::vector<int> f(static_cast<size_t>(num_features));
+  std::iota(f.begin(), f.end(), 0);
+  if (fraction >= 1.0) return f;
+  const int k = std::max(1, static_cast<int>(fraction * num_features));
+  if (k >= num_features) return f;
+  // A stream apart from the per-node draws (which use stream tree * P + node).
+  Rng rng(Mix64(seed ^ 0xC0150A3B1E5EEDULL), tree_index);
+  for (int i = 0; i < k; ++i) {
+    const auto j = static_cast<size_t>(i) + rng.Below(static_cast<uint64_t>(num_features - i));
+    std::swap(f[static_cast<size_t>(i)], f[j]);
+  }
+  f.resize(static_cast<size_t>(k));
+  std::sort(f.begin(), f.end());
+  return f;
+}
 
 GrownTree GrowTree(const BinnedMatrix& matrix, std::span<const double> stats, std::vector<uint32_t> rows,
                    const GrowOptions& options, TreeLearnerScratch& scratch, const Context& ctx) {

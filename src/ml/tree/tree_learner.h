@@ -23,8 +23,12 @@ struct GrowOptions {
   SplitConstraints constraints;
   int max_depth = 5;   // 0: the root is a leaf
   int max_leaves = 0;  // > 0: leaf-wise growth up to this many leaves (and max_depth)
-  /// Features drawn per node (Spark's featureSubsetStrategy); 0 or >= d: all.
+  /// Features drawn per node (Spark's featureSubsetStrategy) from the tree's
+  /// features; 0 or at least their count: all of them.
   int features_per_node = 0;
+  /// Fraction of the features a tree may split on (xgboost's
+  /// colsample_bytree), drawn once per tree by SampleTreeFeatures.
+  double colsample_by_tree = 1.0;
   uint64_t seed = 42;
   uint64_t tree_index = 0;  // seeds this tree's feature draws apart from others
 };
@@ -48,6 +52,11 @@ struct TreeLearnerScratch {
   std::vector<uint32_t> partition;
   std::vector<size_t> block_left;
 };
+
+/// The features tree `tree_index` may split on: max(1, floor(fraction * d))
+/// of them (xgboost's count), drawn without replacement from a stream keyed
+/// by (seed, tree_index), sorted. fraction >= 1 gives all d features.
+std::vector<int> SampleTreeFeatures(int num_features, double fraction, uint64_t seed, uint64_t tree_index);
 
 /// Grows a tree over `rows` (indices into the matrix; each row's statistics
 /// are stats[r * C .. r * C + C) with C = ChannelsFor(criterion)). The result

@@ -1,5 +1,6 @@
 #include "ml/tree/tree_models.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -70,6 +71,14 @@ DataFrame TreeClassificationModel::Transform(const DataFrame& input, const Conte
       prob[0] = 1.0 - prob[1];
       return;
     }
+    if (output_ == ClassOutput::kSoftmax) {
+      double top = margins[i * K];
+      for (size_t k = 0; k < K; ++k) top = std::max(top, raw[k] = margins[i * K + k]);
+      double sum = 0;
+      for (size_t k = 0; k < K; ++k) sum += prob[k] = std::exp(raw[k] - top);
+      for (size_t k = 0; k < K; ++k) prob[k] /= sum;
+      return;
+    }
     double sum = 0;
     for (size_t k = 0; k < K; ++k) sum += raw[k] = margins[i * K + k];
     for (size_t k = 0; k < K; ++k) prob[k] = sum > 0 ? raw[k] / sum : 1.0 / static_cast<double>(K);
@@ -82,17 +91,22 @@ void TreeClassificationModel::SaveData(ArtifactWriter& writer) const {
   ensemble_.Save(writer);
   SaveHistory(history_, writer);
   writer.extra()["numClasses"] = num_classes_;
-  writer.extra()["output"] = output_ == ClassOutput::kLogistic ? "logistic" : "vote";
+  writer.extra()["output"] = output_ == ClassOutput::kLogistic  ? "logistic"
+                             : output_ == ClassOutput::kSoftmax ? "softmax"
+                                                                : "vote";
 }
 
 std::shared_ptr<const Stage> TreeClassificationModel::Load(TreeAlgorithm algorithm, const ArtifactReader& r) {
   const auto output = r.ExtraValue<std::string>("output");
-  if (output != "logistic" && output != "vote") {
-    throw CorruptData(fmt::format("'{}': output must be 'logistic' or 'vote', got '{}'", r.dir(), output));
+  if (output != "logistic" && output != "vote" && output != "softmax") {
+    throw CorruptData(fmt::format("'{}': output must be 'logistic', 'softmax' or 'vote', got '{}'", r.dir(), output));
   }
   return std::make_shared<TreeClassificationModel>(
       algorithm, r.Params(TreeParams(algorithm, true)), r.uid(), r.InputSchema(), r.ExtraValue<int>("numClasses"),
-      output == "logistic" ? ClassOutput::kLogistic : ClassOutput::kVote, TreeEnsemble::Load(r), LoadHistory(r));
+      output == "logistic"  ? ClassOutput::kLogistic
+      : output == "softmax" ? ClassOutput::kSoftmax
+                            : ClassOutput::kVote,
+      TreeEnsemble::Load(r), LoadHistory(r));
 }
 
 TreeRegressionModel::TreeRegressionModel(TreeAlgorithm algorithm, ParamMap params, std::string uid,

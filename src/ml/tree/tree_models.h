@@ -19,9 +19,16 @@ namespace ember {
 enum class ClassOutput {
   kLogistic,  // one margin F: rawPrediction [-F, F], P(1) = 1 / (1 + exp(-F))
   kVote,      // K summed class probabilities: rawPrediction = the sums, probability = normalised
+  kSoftmax,   // K margins: rawPrediction = the margins, probability = softmax (multiclass boosting)
 };
 
-/// Per-iteration losses recorded while training (boosting only).
+/// Per-round losses recorded while training (boosting only), for the
+/// tracking layer to log as metrics with steps 1, 2, ...: training_loss[m]
+/// is the weighted mean loss on the training rows after round m + 1 (all K
+/// trees of a softmax round), validation_loss[m] the same on the
+/// validationIndicatorCol rows (empty without them). Early stopping keeps
+/// the rounds after the best one here although their trees are dropped.
+/// Saved and loaded with the model.
 struct TreeTrainingHistory {
   std::vector<double> training_loss;
   std::vector<double> validation_loss;

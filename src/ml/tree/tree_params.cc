@@ -54,6 +54,12 @@ ParamTable BuildTable(TreeAlgorithm a, bool model) {
         .Double("subsamplingRate", 1.0, "fraction of rows drawn for each tree", 0.0, 1.0, false, true)
         .Bool("bootstrap", true, "draw rows with replacement (Poisson(1) counts per row)");
   }
+  if (IsForest(a) || IsGbt(a)) {
+    t.Double("colsampleByTree", 1.0,
+             "fraction of the features drawn (seeded, at least one) for each tree; featureSubsetStrategy then draws "
+             "from those per node",
+             0.0, 1.0, false, true);
+  }
   if (IsGbt(a)) {
     t.Int("maxIter", 20, "number of boosting rounds (trees)", 0)
         .Double("stepSize", 0.1, "learning rate: shrinkage of each tree", 0.0, 1.0, false, true)
@@ -63,9 +69,14 @@ ParamTable BuildTable(TreeAlgorithm a, bool model) {
                 "features tried per node: auto, all, onethird, sqrt, log2, a fraction in (0, 1] or a count")
         .String("validationIndicatorCol", "",
                 "boolean/numeric column: true rows are held out to stop early; '' means no early stopping")
-        .Double("validationTol", 0.01, "early stopping: least relative improvement of the validation loss", 0.0);
+        .Double("validationTol", 0.01, "early stopping: least relative improvement of the validation loss", 0.0)
+        .Int("earlyStoppingRounds", 1,
+             "early stopping: rounds without an improvement of validationTol before training stops (1: Spark's "
+             "rule); the best round's trees are kept",
+             1);
     if (classifier) {
-      t.String("lossType", "logistic", "loss minimised", {"logistic"});
+      t.String("lossType", "logistic", "loss minimised: binary logistic, or softmax (multinomial) for more than 2 classes",
+               {"logistic"});
     } else {
       t.String("lossType", "squared", "loss minimised", {"squared", "absolute"});
     }
@@ -214,6 +225,7 @@ GrowOptions GrowOptionsFromParams(const ParamMap& p, Criterion criterion, int nu
   o.constraints.min_info_gain = p.GetDouble("minInfoGain");
   o.constraints.min_weight = p.GetDouble("minWeightFractionPerNode") * total_weight;
   o.seed = static_cast<uint64_t>(p.GetInt("seed"));
+  if (p.table().Find("colsampleByTree")) o.colsample_by_tree = p.GetDouble("colsampleByTree");
   return o;
 }
 

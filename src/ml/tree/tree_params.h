@@ -61,8 +61,8 @@ int CountClasses(const TreeTrainingData& data, std::string_view stage);
 int FeaturesPerNode(const std::string& strategy, TreeAlgorithm algorithm, int num_trees, int num_features);
 
 /// GrowOptions from maxDepth, maxLeaves, minInstancesPerNode, minInfoGain,
-/// minWeightFractionPerNode (times total_weight), regLambda, minChildWeight
-/// and seed.
+/// minWeightFractionPerNode (times total_weight), regLambda, minChildWeight,
+/// seed and (forests and boosting) colsampleByTree.
 GrowOptions GrowOptionsFromParams(const ParamMap& params, Criterion criterion, int num_classes, double total_weight);
 
 }  // namespace ember
