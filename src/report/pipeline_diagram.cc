@@ -11,7 +11,7 @@ namespace ember::report {
 
 namespace {
 
-constexpr double kWidth = 640, kBoxWidth = 560, kFont = 12, kLine = 17, kGap = 34, kMaxLines = 3;
+constexpr double kWidth = 600, kBoxWidth = 576, kFont = 12, kLine = 17, kGap = 34, kMaxLines = 3;
 
 // Column names laid out in lines no wider than `width` px after the prefix,
 // at most kMaxLines lines; the last line says how many names did not fit.

@@ -55,33 +55,36 @@ std::string CountText(double v) {
 }  // namespace
 
 std::string RocChart(std::span<const CurvePoint> points, double auc) {
-  Chart chart(UnitSquare("roc-curve", "False positive rate", "True positive rate"));
+  const Stroke model{std::string(SeriesColor(0)), 2.5, false};
+  ChartOptions o = UnitSquare("roc-curve", "False positive rate", "True positive rate");
+  o.legend = {{fmt::format("model (AUC {:.4f})", auc), model}, {"chance", kReference}};
+  Chart chart(o);
   const double diagonal[] = {0, 1};
   chart.Line(diagonal, diagonal, kReference);
-  const Stroke model{std::string(SeriesColor(0)), 2.5, false};
   chart.Line(Xs(points), Ys(points), model);
-  const LegendEntry legend[] = {{fmt::format("model (AUC {:.4f})", auc), model}, {"chance", kReference}};
-  chart.Legend(legend, LegendCorner::kBottomRight);
   return chart.Finish();
 }
 
 std::string PrecisionRecallChart(std::span<const CurvePoint> points, double average_precision, double prevalence) {
-  Chart chart(UnitSquare("pr-curve", "Recall", "Precision"));
+  const Stroke model{std::string(SeriesColor(0)), 2.5, false};
+  ChartOptions o = UnitSquare("pr-curve", "Recall", "Precision");
+  o.legend = {{fmt::format("model (AP {:.4f})", average_precision), model},
+              {fmt::format("no skill ({:.4f})", prevalence), kReference}};
+  Chart chart(o);
   const double xs[] = {0, 1}, ys[] = {prevalence, prevalence};
   chart.Line(xs, ys, kReference);
-  const Stroke model{std::string(SeriesColor(0)), 2.5, false};
   chart.Line(Xs(points), Ys(points), model);
-  const LegendEntry legend[] = {{fmt::format("model (AP {:.4f})", average_precision), model},
-                                {fmt::format("no skill ({:.4f})", prevalence), kReference}};
-  chart.Legend(legend, prevalence > 0.6 ? LegendCorner::kBottomLeft : LegendCorner::kTopRight);
   return chart.Finish();
 }
 
 std::string CalibrationChart(std::span<const CalibrationBin> bins) {
-  Chart chart(UnitSquare("calibration", "Mean predicted probability", "Fraction of positives"));
+  const std::string bar_color = "#b6c8dc";
+  const Stroke model{std::string(SeriesColor(1)), 2, false};
+  ChartOptions o = UnitSquare("calibration", "Mean predicted probability", "Fraction of positives");
+  o.legend = {{"model", model}, {"perfectly calibrated", kReference}, {"share of rows", Stroke{bar_color, 8, false}}};
+  Chart chart(o);
   double total = 0;
   for (const CalibrationBin& b : bins) total += b.weight;
-  const std::string bar_color = "#b6c8dc";
   for (const CalibrationBin& b : bins) {
     // Bars are the bin's share of rows, drawn on the same 0..1 axis.
     chart.Rect(b.lo + 0.01, 0, b.hi - 0.01, total > 0 ? b.weight / total : 0, bar_color, 0.7);
@@ -96,12 +99,8 @@ std::string CalibrationChart(std::span<const CalibrationBin> bins) {
     titles.push_back(fmt::format("scores {:.1f}-{:.1f}: mean {:.3f}, positives {:.3f}, weight {}", b.lo, b.hi,
                                  b.mean_predicted, b.fraction_positive, CountText(b.weight)));
   }
-  const Stroke model{std::string(SeriesColor(1)), 2, false};
   chart.Line(xs, ys, model);
   chart.Points(xs, ys, model.color, 4, 1, titles);
-  const LegendEntry legend[] = {
-      {"model", model}, {"perfectly calibrated", kReference}, {"share of rows", Stroke{bar_color, 8, false}}};
-  chart.Legend(legend, LegendCorner::kTopLeft);
   return chart.Finish();
 }
 
@@ -128,18 +127,15 @@ std::string LossChart(std::span<const Series> series) {
   o.extend_x = false;
   o.y_lo = lo <= hi ? lo : 0;
   o.y_hi = lo <= hi ? hi : 1;
+  for (size_t i = 0; i < series.size(); ++i) o.legend.push_back({series[i].name, {std::string(SeriesColor(i)), 2}});
   Chart chart(o);
-  std::vector<LegendEntry> legend;
   for (size_t i = 0; i < series.size(); ++i) {
     const Series& s = series[i];
     std::vector<double> xs(s.values.size());
     for (size_t k = 0; k < xs.size(); ++k) xs[k] = static_cast<double>(k + 1);
-    const Stroke stroke{std::string(SeriesColor(i)), 2, false};
-    chart.Line(xs, s.values, stroke);
-    if (s.values.size() == 1) chart.Points(xs, s.values, stroke.color, 3.5, 1);
-    legend.push_back({s.name, stroke});
+    chart.Line(xs, s.values, o.legend[i].stroke);
+    if (s.values.size() == 1) chart.Points(xs, s.values, o.legend[i].stroke.color, 3.5, 1);
   }
-  chart.Legend(legend, LegendCorner::kTopRight);
   return chart.Finish();
 }
 
@@ -148,12 +144,12 @@ std::string ConfusionMatrixChart(const std::vector<std::vector<double>>& matrix,
   const size_t k = matrix.size();
   std::vector<std::string> names(k);
   for (size_t i = 0; i < k; ++i) names[i] = i < class_names.size() ? class_names[i] : std::to_string(i);
-  const double cell = std::clamp(400.0 / std::max<size_t>(k, 1), 24.0, 72.0);
+  const double cell = std::clamp(400.0 / std::max<size_t>(k, 1), 24.0, 84.0);
   const double font = std::clamp(cell / 4.5, 9.0, 13.0);
   double row_label = 0, col_label = 0;
   for (const std::string& name : names) {
     row_label = std::max(row_label, std::min(TextWidth(name, 12), 160.0));
-    col_label = std::max(col_label, std::min(TextWidth(name, 12), 160.0));
+    col_label = std::max(col_label, std::min(TextWidth(name, 12), 110.0));
   }
   const bool rotate = col_label > cell - 6;
   const double left = 34 + row_label + 8;
@@ -169,7 +165,7 @@ std::string ConfusionMatrixChart(const std::vector<std::vector<double>>& matrix,
                  fmt::format("fill=\"#24292f\" font-weight=\"600\" transform=\"translate(16 {}) rotate(-90)\"",
                              Coord(top + cell * k / 2)));
   for (size_t j = 0; j < k; ++j) {
-    const std::string label = TruncateText(names[j], rotate ? 160 : cell - 4, 12);
+    const std::string label = TruncateText(names[j], rotate ? 110 : cell - 4, 12);
     const double cx = left + cell * (j + 0.5);
     if (rotate) {
       out += SvgText(0, 0, label, "start", 12,
@@ -270,13 +266,12 @@ std::string PredictedActualChart(std::span<const double> predicted, std::span<co
   ChartOptions o = UnitSquare("predicted-vs-actual", "Actual", "Predicted");
   o.x_lo = o.y_lo = lo;
   o.x_hi = o.y_hi = hi;
-  Chart chart(o);
   const Stroke color{std::string(SeriesColor(0)), 0, false};
+  o.legend = {{"test rows", color, true}, {"predicted = actual", kReference}};
+  Chart chart(o);
   chart.Points(xs, ys, color.color, 2.5, 0.45);
   const double diagonal[] = {lo, hi};
   chart.Line(diagonal, diagonal, kReference);
-  const LegendEntry legend[] = {{"rows", color, true}, {"predicted = actual", kReference}};
-  chart.Legend(legend, LegendCorner::kTopLeft);
   return chart.Finish();
 }
 
@@ -298,13 +293,15 @@ std::string ResidualChart(std::span<const double> predicted, std::span<const dou
   o.y_lo = 0;
   o.y_hi = top;
   o.x_ticks = o.y_ticks = 5;
+  const Stroke zero{"#e45756", 1.5, true};
+  o.legend = {{"rows per bin", Stroke{"#4c78a8", 8, false}}, {"zero residual", zero}};
   Chart chart(o);
   const double width = h.counts.empty() ? 0 : (h.hi - h.lo) / h.counts.size();
   for (size_t b = 0; b < h.counts.size(); ++b) {
     if (h.counts[b] > 0) chart.Rect(h.lo + width * b, 0, h.lo + width * (b + 1), h.counts[b], "#4c78a8", 0.85);
   }
   const double xs[] = {0, 0}, ys[] = {0, top * 2};
-  chart.Line(xs, ys, Stroke{"#e45756", 1.5, true});
+  chart.Line(xs, ys, zero);
   return chart.Finish();
 }
 

@@ -39,8 +39,8 @@ main{max-width:1200px;margin:0 auto;padding:8px 32px 32px}
 section{margin-top:24px}
 h2{font-size:17px;font-weight:600;margin:0 0 10px;padding-bottom:4px;border-bottom:1px solid #d0d7de}
 .cards{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-figure{margin:0;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px;max-width:100%;overflow-x:auto}
-figcaption{font-size:12px;color:#57606a;margin-top:6px;max-width:600px}
+figure{margin:0;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px;width:min-content;max-width:100%;overflow-x:auto}
+figcaption{font-size:12px;color:#57606a;margin-top:6px;min-width:100%}
 svg.chart{display:block;font-family:inherit}
 table{border-collapse:collapse;background:#fff;border:1px solid #d0d7de;font-size:13px}
 th,td{padding:6px 12px;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}
@@ -137,53 +137,52 @@ std::string WithThousands(size_t n) {
   return out;
 }
 
-void AddBinarySections(const RunReport& r, std::vector<Section>& sections) {
+// ROC, precision-recall and calibration figures of a binary test set.
+std::string BinaryFigures(const RunReport& r) {
   const ThresholdSweep sweep = SweepThresholds(r.scores, r.labels, r.weights);
   const std::vector<CurvePoint> roc = RocPoints(sweep);
   const std::vector<CurvePoint> pr = PrecisionRecallPoints(sweep);
-  const size_t rows = r.scores.size();
   std::string cards;
   if (!roc.empty()) {
     cards += Figure(RocChart(DownsampleCurve(roc, kMaxCurvePoints), TrapezoidArea(roc)),
-                    fmt::format("{} test rows, {} distinct scores; AUC by the trapezoid rule over all thresholds.",
-                                WithThousands(rows), WithThousands(sweep.thresholds.size())));
+                    fmt::format("ROC curve over {} test rows ({} distinct scores); AUC by the trapezoid rule.",
+                                WithThousands(r.scores.size()), WithThousands(sweep.thresholds.size())));
   }
   if (!pr.empty()) {
     const double prevalence = sweep.positive_weight / (sweep.positive_weight + sweep.negative_weight);
     cards += Figure(PrecisionRecallChart(DownsampleCurve(pr, kMaxCurvePoints), AveragePrecision(pr), prevalence),
-                    "Average precision (AP) is the step sum of precision over recall increments.");
+                    "Precision-recall curve; AP: average precision (step sum over recall increments); no skill: "
+                    "the share of positives.");
   }
-  if (!cards.empty()) {
-    sections.push_back({"sec-curves", "ROC and precision-recall curves", "<div class=\"cards\">" + cards + "</div>"});
-  }
-  const std::vector<CalibrationBin> bins = CalibrationBins(r.scores, r.labels, r.weights, kCalibrationBins);
   // Scores outside [0, 1] are not probabilities: no reliability diagram then.
   const bool probabilities = std::all_of(r.scores.begin(), r.scores.end(), [](double s) {
     return !std::isfinite(s) || (s >= 0 && s <= 1);
   });
+  const std::vector<CalibrationBin> bins = CalibrationBins(r.scores, r.labels, r.weights, kCalibrationBins);
   if (!bins.empty() && probabilities) {
-    sections.push_back({"sec-calibration", "Calibration",
-                        "<div class=\"cards\">" +
-                            Figure(CalibrationChart(bins),
-                                   fmt::format("Reliability diagram: {} equal-width bins of the predicted probability; "
-                                               "empty bins are left out.",
-                                               kCalibrationBins)) +
-                            "</div>"});
+    cards += Figure(CalibrationChart(bins),
+                    fmt::format("Reliability diagram: {} equal-width bins of the predicted probability (empty bins "
+                                "left out); bars: each bin's share of the rows.",
+                                kCalibrationBins));
   }
+  return cards;
 }
 
 std::vector<Section> BuildSections(const RunReport& r) {
   std::vector<Section> sections;
   if (!r.metrics.empty()) sections.push_back({"sec-metrics", "Metrics", MetricsTable(r.metrics)});
-  const bool classification = r.task != "regression";
-  if (classification && r.task != "multiclass" && !r.scores.empty()) AddBinarySections(r, sections);
-  if (classification && !r.confusion.empty()) {
-    std::string body = "<div class=\"cards\">" +
-                       Figure(ConfusionMatrixChart(r.confusion, r.class_names),
-                              "Rows: actual class; columns: predicted class. Colour and percentage: share of the "
-                              "actual class.");
-    if (r.task == "multiclass" || r.confusion.size() > 2) body += PerClassTable(r.confusion, r.class_names);
-    sections.push_back({"sec-confusion", "Confusion matrix", body + "</div>"});
+  if (r.task != "regression") {
+    std::string cards;
+    if (r.task != "multiclass" && !r.scores.empty()) cards += BinaryFigures(r);
+    if (!r.confusion.empty()) {
+      cards += Figure(ConfusionMatrixChart(r.confusion, r.class_names),
+                      "Confusion matrix. Rows: actual class; columns: predicted class. Colour and percentage: share "
+                      "of the actual class.");
+      if (r.task == "multiclass" || r.confusion.size() > 2) cards += PerClassTable(r.confusion, r.class_names);
+    }
+    if (!cards.empty()) {
+      sections.push_back({"sec-classification", "Test set", "<div class=\"cards\">" + cards + "</div>"});
+    }
   }
   if (r.task != "binary" && r.task != "multiclass" && !r.predicted.empty()) {
     const std::vector<size_t> rows = SubsampleRows(r.predicted.size(), kMaxScatterPoints);
@@ -193,7 +192,7 @@ std::vector<Section> BuildSections(const RunReport& r) {
                           WithThousands(r.predicted.size()))
             : fmt::format("All {} test rows.", WithThousands(rows.size()));
     sections.push_back(
-        {"sec-regression", "Predictions",
+        {"sec-regression", "Test set",
          "<div class=\"cards\">" + Figure(PredictedActualChart(r.predicted, r.actual, rows), shown) +
              Figure(ResidualChart(r.predicted, r.actual),
                     fmt::format("Histogram of the residuals of all {} test rows.", WithThousands(r.predicted.size()))) +
@@ -203,7 +202,7 @@ std::vector<Section> BuildSections(const RunReport& r) {
                                     [](const Series& s) { return !s.values.empty(); });
   if (has_loss) {
     sections.push_back({"sec-loss", "Loss per iteration",
-                        "<div class=\"cards\">" + Figure(LossChart(r.loss_history), "") + "</div>"});
+                        "<div class=\"cards\">" + Figure(LossChart(r.loss_history), "Loss after each iteration, one line per series.") + "</div>"});
   }
   if (!r.feature_importance.empty()) {
     std::vector<std::pair<std::string, double>> top = r.feature_importance;

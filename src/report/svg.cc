@@ -136,6 +136,10 @@ std::string SvgText(double x, double y, std::string_view text, std::string_view 
 
 namespace {
 
+constexpr double kLegendFont = 12, kLegendRow = 18, kSwatch = 22;
+
+double LegendEntryWidth(const LegendEntry& e) { return kSwatch + 6 + TextWidth(e.label, kLegendFont) + 18; }
+
 std::string StrokeAttributes(const Stroke& s) {
   return fmt::format("stroke=\"{}\" stroke-width=\"{}\"{}", EscapeHtml(s.color), Coord(s.width),
                      s.dashed ? " stroke-dasharray=\"5 4\"" : "");
@@ -151,7 +155,23 @@ Chart::Chart(ChartOptions options) : options_(std::move(options)) {
   left_ = 14 + (options_.y_label.empty() ? 0 : 16) + widest + 8;
   right_ = options_.width - 16;
   top_ = options_.title.empty() ? 14 : 34;
-  bottom_ = options_.height - (options_.x_label.empty() ? 26 : 44);
+  // Legend entries flow left to right in rows as wide as the plot area.
+  for (LegendEntry& e : options_.legend) {
+    e.label = TruncateText(e.label, right_ - left_ - (kSwatch + 6 + 18), kLegendFont);
+  }
+  double row_width = 0;
+  for (size_t i = 0; i < options_.legend.size(); ++i) {
+    const double w = LegendEntryWidth(options_.legend[i]);
+    if (legend_rows_.empty() || row_width + w > right_ - left_) {
+      legend_rows_.emplace_back();
+      row_width = 0;
+    }
+    legend_rows_.back().push_back(i);
+    row_width += w;
+  }
+  const double legend_height = legend_rows_.empty() ? 0 : kLegendRow * legend_rows_.size() + 4;
+  legend_top_ = options_.height - legend_height;
+  bottom_ = legend_top_ - (options_.x_label.empty() ? 26 : 44);
 }
 
 double Chart::X(double x) const {
@@ -200,44 +220,14 @@ void Chart::Rect(double x0, double y0, double x1, double y1, const std::string& 
                        Coord(px0), Coord(py0), Coord(px1 - px0), Coord(py1 - py0), EscapeHtml(fill), Coord(opacity));
 }
 
-void Chart::Legend(std::span<const LegendEntry> entries, LegendCorner corner) {
-  if (entries.empty()) return;
-  constexpr double kFont = 12, kRow = 18, kSwatch = 22, kPad = 8;
-  double widest = 0;
-  for (const LegendEntry& e : entries) widest = std::max(widest, TextWidth(e.label, kFont));
-  const double w = kPad * 2 + kSwatch + 6 + widest;
-  const double h = kPad * 2 + kRow * entries.size() - 4;
-  const bool right = corner == LegendCorner::kTopRight || corner == LegendCorner::kBottomRight;
-  const bool bottom = corner == LegendCorner::kBottomLeft || corner == LegendCorner::kBottomRight;
-  const double x = right ? right_ - 8 - w : left_ + 8;
-  const double y = bottom ? bottom_ - 8 - h : top_ + 8;
-  legend_ += fmt::format(
-      "<g class=\"legend\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"#ffffff\" "
-      "fill-opacity=\"0.9\" stroke=\"#d0d7de\"/>",
-      Coord(x), Coord(y), Coord(w), Coord(h));
-  for (size_t i = 0; i < entries.size(); ++i) {
-    const double cy = y + kPad + 6 + kRow * i;
-    const LegendEntry& e = entries[i];
-    if (e.marker) {
-      legend_ += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/>", Coord(x + kPad + kSwatch / 2),
-                             Coord(cy), EscapeHtml(e.stroke.color));
-    } else {
-      legend_ += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {}/>", Coord(x + kPad), Coord(cy),
-                             Coord(x + kPad + kSwatch), Coord(cy), StrokeAttributes(e.stroke));
-    }
-    legend_ += SvgText(x + kPad + kSwatch + 6, cy + 4, e.label, "start", kFont);
-  }
-  legend_ += "</g>";
-}
-
 std::string Chart::Finish() const {
   const std::string& id = options_.id;
   std::string out = fmt::format(
       "<svg id=\"{0}\" class=\"chart\" width=\"{1}\" height=\"{2}\" viewBox=\"0 0 {1} {2}\" role=\"img\" "
       "aria-label=\"{3}\"><defs><clipPath id=\"{0}-clip\"><rect x=\"{4}\" y=\"{5}\" width=\"{6}\" height=\"{7}\"/>"
       "</clipPath></defs>",
-      EscapeHtml(id), Coord(options_.width), Coord(options_.height), EscapeHtml(options_.title), Coord(left_),
-      Coord(top_), Coord(right_ - left_), Coord(bottom_ - top_));
+      EscapeHtml(id), Coord(options_.width), Coord(options_.height), EscapeHtml(options_.title), Coord(left_ - 3),
+      Coord(top_ - 3), Coord(right_ - left_ + 6), Coord(bottom_ - top_ + 6));
   if (!options_.title.empty()) {
     out += SvgText(options_.width / 2, 20, options_.title, "middle", 14, "font-weight=\"600\"");
   }
@@ -261,7 +251,7 @@ std::string Chart::Finish() const {
       "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#8c959f\" stroke-width=\"1\"/>",
       Coord(left_), Coord(top_), Coord(right_ - left_), Coord(bottom_ - top_));
   if (!options_.x_label.empty()) {
-    out += SvgText((left_ + right_) / 2, options_.height - 10, options_.x_label, "middle", 12, "fill=\"#24292f\"");
+    out += SvgText((left_ + right_) / 2, bottom_ + 34, options_.x_label, "middle", 12, "fill=\"#24292f\"");
   }
   if (!options_.y_label.empty()) {
     const double cy = (top_ + bottom_) / 2;
@@ -271,7 +261,26 @@ std::string Chart::Finish() const {
   out += fmt::format("<g clip-path=\"url(#{}-clip)\">", EscapeHtml(id));
   out += body_;
   out += "</g>";
-  out += legend_;
+  if (!legend_rows_.empty()) out += "<g class=\"legend\">";
+  for (size_t row = 0; row < legend_rows_.size(); ++row) {
+    double width = 0;
+    for (size_t i : legend_rows_[row]) width += LegendEntryWidth(options_.legend[i]);
+    double x = (left_ + right_ - width + 18) / 2;  // centred under the plot
+    const double cy = legend_top_ + kLegendRow * row + 9;
+    for (size_t i : legend_rows_[row]) {
+      const LegendEntry& e = options_.legend[i];
+      if (e.marker) {
+        out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/>", Coord(x + kSwatch / 2), Coord(cy),
+                           EscapeHtml(e.stroke.color));
+      } else {
+        out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {}/>", Coord(x), Coord(cy),
+                           Coord(x + kSwatch), Coord(cy), StrokeAttributes(e.stroke));
+      }
+      out += SvgText(x + kSwatch + 6, cy + 4, e.label, "start", kLegendFont, "fill=\"#24292f\"");
+      x += LegendEntryWidth(e);
+    }
+  }
+  if (!legend_rows_.empty()) out += "</g>";
   out += "</svg>";
   return out;
 }

@@ -66,9 +66,6 @@ struct LegendEntry {
   bool marker = false;  // a dot instead of a line
 };
 
-/// Where the legend sits inside the plot area.
-enum class LegendCorner { kTopLeft, kTopRight, kBottomRight, kBottomLeft };
-
 /// What a Chart shows around its plot area.
 struct ChartOptions {
   std::string id;  // the id attribute of the <svg> element
@@ -77,6 +74,8 @@ struct ChartOptions {
   double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;  // data ranges
   bool extend_x = true, extend_y = true;          // widen to nice ticks
   int x_ticks = 6, y_ticks = 6;                   // about how many
+  /// Drawn in rows under the x axis label, never over the data.
+  std::vector<LegendEntry> legend;
 };
 
 /// An x/y chart. Draw calls take data coordinates and append SVG elements
@@ -100,15 +99,15 @@ class Chart {
               double opacity, std::span<const std::string> titles = {});
   /// A filled rectangle between data corners (x0, y0) and (x1, y1).
   void Rect(double x0, double y0, double x1, double y1, const std::string& fill, double opacity);
-  void Legend(std::span<const LegendEntry> entries, LegendCorner corner);
   std::string Finish() const;
 
  private:
   ChartOptions options_;
   Ticks x_ticks_, y_ticks_;
   double left_, right_, top_, bottom_;
-  std::string body_;    // clipped drawing
-  std::string legend_;  // drawn over the plot, unclipped
+  double legend_top_ = 0;
+  std::vector<std::vector<size_t>> legend_rows_;  // indices into options_.legend
+  std::string body_;                              // clipped drawing
 };
 
 /// `<text>` element; `anchor` is start, middle or end; `extra` is appended
