@@ -2,9 +2,11 @@
 // columns, fit one estimator on the first 80% of rows, score the last 20%,
 // and print one JSON line with the timings and the test metric.
 //
-// usage: ember_bench_fit DATA STAGE [PARAMS_JSON] [--threads N] [--label label]
+// usage: ember_bench_fit DATA STAGE [PARAMS_JSON] [--threads N] [--label COL] [--save DIR]
 //   DATA   .ember or .csv (label column first, then features)
 //   STAGE  an estimator name, e.g. LogisticRegression
+//   --save DIR  also save PipelineModel[VectorAssembler, fitted model] to DIR
+//               (replacing it), so `ember predict` can score the raw table
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -17,6 +19,8 @@
 #include "io/table_io.h"
 #include "ml/builtin/builtin_stages.h"
 #include "ml/eval/binary_evaluator.h"
+#include "ml/pipeline/persistence.h"
+#include "ml/pipeline/pipeline.h"
 #include "ml/pipeline/stage.h"
 
 namespace {
@@ -28,18 +32,21 @@ int Run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   int threads = 0;
   std::string label = "label";
+  std::string save_dir;
   std::vector<std::string> positional;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--threads" && i + 1 < args.size()) {
       threads = std::stoi(args[++i]);
     } else if (args[i] == "--label" && i + 1 < args.size()) {
       label = args[++i];
+    } else if (args[i] == "--save" && i + 1 < args.size()) {
+      save_dir = args[++i];
     } else {
       positional.push_back(args[i]);
     }
   }
   if (positional.size() < 2) {
-    std::fprintf(stderr, "usage: ember_bench_fit DATA STAGE [PARAMS_JSON] [--threads N] [--label COL]\n");
+    std::fprintf(stderr, "usage: ember_bench_fit DATA STAGE [PARAMS_JSON] [--threads N] [--label COL] [--save DIR]\n");
     return 2;
   }
   const ember::Context ctx = ember::Context::Default(threads);
@@ -54,7 +61,7 @@ int Run(int argc, char** argv) {
     if (f.name != label) features.push_back(f.name);
   }
   t0 = Clock::now();
-  auto assembler = registry.Make("VectorAssembler", {{"inputCols", features}, {"outputCol", "features"}});
+  const std::shared_ptr<const ember::Stage> assembler = registry.Make("VectorAssembler", {{"inputCols", features}, {"outputCol", "features"}});
   const ember::DataFrame assembled =
       dynamic_cast<const ember::Transformer&>(*assembler).Transform(data, ctx).Select(
           std::vector<std::string>{label, "features"});
@@ -75,10 +82,21 @@ int Run(int argc, char** argv) {
   const ember::DataFrame scored = model->Transform(test, ctx);
   const double predict_s = Since(t0);
   const double auc = ember::BinaryClassificationEvaluator::Make({{"labelCol", label}}).Evaluate(scored, ctx);
+  double save_s = 0;
+  if (!save_dir.empty()) {
+    // The assembler is part of the saved model so that it scores the raw
+    // table (label column optional) as it is read from disk.
+    t0 = Clock::now();
+    const ember::PipelineModel pipeline(
+        {std::dynamic_pointer_cast<const ember::Transformer>(assembler), model}, ember::MakeUid("PipelineModel"),
+        data.schema());
+    ember::SaveStage(pipeline, save_dir, ember::SaveMode::kOverwrite);
+    save_s = Since(t0);
+  }
   std::printf("%s\n", nlohmann::json{{"stage", positional[1]}, {"rows", data.num_rows()}, {"train_rows", train_rows},
                                      {"load_seconds", load_s}, {"assemble_seconds", assemble_s},
                                      {"fit_seconds", fit_s}, {"predict_seconds", predict_s}, {"test_auc", auc},
-                                     {"threads", ctx.threads()}}
+                                     {"save_seconds", save_s}, {"threads", ctx.threads()}}
                           .dump()
                           .c_str());
   return 0;
