@@ -21,6 +21,7 @@ build: deps
 # UBSan): the GoogleTest suites, then each fuzz target for FUZZ_SECONDS.
 test: check-build
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp ctest --test-dir build/check -j$(JOBS) --output-on-failure
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp /usr/bin/python3 bench/paper/run.py --scale tiny --build-dir build/check --out-dir build/check/bench-paper --data-dir build/check/bench-paper/data
 	@bash scripts/run-fuzzers.sh build/check/fuzzers $(FUZZ_SECONDS)
 
 check-build: deps
@@ -39,6 +40,14 @@ demo: build
 
 bench: build
 	@bash bench/run.sh $(BUILD_DIR)
+
+# The paper benchmark suite (bench/README.md): ember beside scikit-learn, XGBoost and
+# Dask + XGBoost on the same data; SCALE=small (a minute or two), medium (1M and 10M
+# rows, tens of minutes) or large (adds 100M rows: hours). Results: bench/results/SCALE/.
+SCALE ?= small
+.PHONY: bench-paper
+bench-paper: build
+	@/usr/bin/python3 bench/paper/run.py --scale $(SCALE) --build-dir $(BUILD_DIR)
 
 format:
 	@find src -name '*.cc' -o -name '*.h' | xargs clang-format -i
