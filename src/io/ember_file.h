@@ -87,6 +87,38 @@ DataFrame ReadEmber(const std::string& path, const EmberReadOptions& options, co
 DataFrame ReadEmberBytes(std::span<const std::byte> bytes, std::string_view source_name,
                          const EmberReadOptions& options, const Context& ctx);
 
+/// Reads a .ember file one row group at a time, for readers whose memory
+/// must stay bounded by a row group. Movable, not copyable; const methods
+/// are thread-safe.
+class EmberRowGroupReader {
+ public:
+  /// Maps `path` and checks its header, tail and footer (no data page is
+  /// read). Throws as ReadEmber.
+  static EmberRowGroupReader Open(const std::string& path, const EmberReadOptions& options);
+  EmberRowGroupReader(EmberRowGroupReader&&) noexcept;
+  EmberRowGroupReader& operator=(EmberRowGroupReader&&) noexcept;
+  ~EmberRowGroupReader();
+
+  const Schema& schema() const;
+  size_t num_row_groups() const;
+  uint64_t num_rows(size_t group) const;
+  /// The rows of row group `group` (< num_row_groups()), built in parallel
+  /// over columns: buffers stored raw are zero-copy views of the map (the
+  /// frame keeps it alive), zstd ones are decoded into owned memory.
+  /// Checksums are checked as the options say. Throws CorruptData as
+  /// ReadEmber.
+  DataFrame ReadRowGroup(size_t group, const Context& ctx) const;
+  /// Drops the pages of row group `group` from this process's resident set.
+  /// Frames already read stay valid: their pages come back from the page
+  /// cache when touched.
+  void ReleaseRowGroup(size_t group) const;
+
+ private:
+  struct State;
+  explicit EmberRowGroupReader(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
 /// Sizes of one column summed over its row groups.
 struct EmberColumnInfo {
   uint64_t stored_bytes = 0;  // in the file

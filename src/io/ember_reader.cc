@@ -2,6 +2,8 @@
 // each column is built in parallel: its buffers' checksums verified, and
 // either viewed in place (one row group, stored raw) or assembled into one
 // buffer per slot, decompressing each row group's part straight into place.
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 
@@ -41,15 +43,49 @@ class ColumnBuilder {
     if (type_.id == TypeId::kString || type_.id == TypeId::kSparseVector) b.offsets = Assemble(EmberBufferRole::kOffsets);
     if (type_.id == TypeId::kSparseVector) b.indices = Assemble(EmberBufferRole::kIndices);
     b.validity = Assemble(EmberBufferRole::kValidity);
+    return Make(footer_.num_rows, std::move(b));
+  }
+
+  /// The column's rows in one row group: its buffers stored raw are views
+  /// of the file, the others decoded into owned memory.
+  ColumnPtr BuildGroup(size_t group) {
+    ColumnBuffers b;
+    b.values = GroupBuffer(group, EmberBufferRole::kValues);
+    if (type_.id == TypeId::kString || type_.id == TypeId::kSparseVector) {
+      b.offsets = GroupBuffer(group, EmberBufferRole::kOffsets);
+    }
+    if (type_.id == TypeId::kSparseVector) b.indices = GroupBuffer(group, EmberBufferRole::kIndices);
+    b.validity = GroupBuffer(group, EmberBufferRole::kValidity);
+    return Make(footer_.row_groups[group].num_rows, std::move(b));
+  }
+
+ private:
+  const std::string& Name() const { return footer_.schema.field(column_).name; }
+
+  ColumnPtr Make(uint64_t rows, ColumnBuffers b) const {
     try {
-      return Column::Make(type_, footer_.num_rows, std::move(b));
+      return Column::Make(type_, rows, std::move(b));
     } catch (const CorruptData& e) {
       throw CorruptData(fmt::format("{}: corrupt .ember file: column '{}': {}", file_.name, Name(), e.what()));
     }
   }
 
- private:
-  const std::string& Name() const { return footer_.schema.field(column_).name; }
+  /// One row group's buffer in `role` on its own (offsets run from 0), or
+  /// null for an absent validity slot.
+  BufferPtr GroupBuffer(size_t group, EmberBufferRole role) {
+    const std::optional<EmberBufferRef>& ref = Ref(group, role);
+    if (!ref) return nullptr;  // the footer check leaves only validity optional
+    const bool is_offsets = role == EmberBufferRole::kOffsets;
+    if (ref->codec == EmberCodec::kNone) {
+      Verify(group, role);
+      if (is_offsets) CheckOffsetEnds(group, reinterpret_cast<const int64_t*>(Stored(*ref)));
+      return Buffer::View(Stored(*ref), ref->raw_size, file_.owner);
+    }
+    auto out = Buffer::Allocate(ref->raw_size);
+    DecodeInto(group, role, out->mutable_data());
+    if (is_offsets) CheckOffsetEnds(group, out->mutable_as<int64_t>());
+    return out;
+  }
 
   const std::optional<EmberBufferRef>& Ref(size_t group, EmberBufferRole role) const {
     return footer_.row_groups[group].columns[column_][role];
@@ -116,12 +152,7 @@ class ColumnBuilder {
       for (size_t g = 0; g < groups.size(); ++g) any |= Ref(g, role).has_value();
       if (!any) return nullptr;
     }
-    if (groups.size() == 1 && Ref(0, role)->codec == EmberCodec::kNone) {
-      const EmberBufferRef& ref = *Ref(0, role);
-      Verify(0, role);
-      if (is_offsets) CheckOffsetEnds(0, reinterpret_cast<const int64_t*>(Stored(ref)));
-      return Buffer::View(Stored(ref), ref.raw_size, file_.owner);
-    }
+    if (groups.size() == 1 && Ref(0, role)->codec == EmberCodec::kNone) return GroupBuffer(0, role);
 
     uint64_t total = is_offsets ? sizeof(int64_t) : 0;
     for (size_t g = 0; g < groups.size(); ++g) {
@@ -186,6 +217,57 @@ DataFrame ReadEmberBytes(std::span<const std::byte> bytes, std::string_view sour
   if (!bytes.empty()) std::memcpy(copy->mutable_data(), bytes.data(), bytes.size());
   const FileBytes file{copy->data(), copy->size(), copy, source_name};
   return ReadFromBytes(file, options, ctx);
+}
+
+struct EmberRowGroupReader::State {
+  std::shared_ptr<const MappedFile> map;
+  std::string path;
+  FileBytes file;
+  EmberFooter footer;
+  EmberReadOptions options;
+};
+
+EmberRowGroupReader::EmberRowGroupReader(std::unique_ptr<State> state) : state_(std::move(state)) {}
+EmberRowGroupReader::EmberRowGroupReader(EmberRowGroupReader&&) noexcept = default;
+EmberRowGroupReader& EmberRowGroupReader::operator=(EmberRowGroupReader&&) noexcept = default;
+EmberRowGroupReader::~EmberRowGroupReader() = default;
+
+EmberRowGroupReader EmberRowGroupReader::Open(const std::string& path, const EmberReadOptions& options) {
+  auto state = std::make_unique<State>();
+  state->map = MappedFile::Open(path);
+  state->path = path;
+  state->file = {state->map->data(), state->map->size(), state->map, state->path};
+  state->footer = ReadEmberFooter({state->file.data, state->file.size}, state->path);
+  state->options = options;
+  return EmberRowGroupReader(std::move(state));
+}
+
+const Schema& EmberRowGroupReader::schema() const { return state_->footer.schema; }
+size_t EmberRowGroupReader::num_row_groups() const { return state_->footer.row_groups.size(); }
+uint64_t EmberRowGroupReader::num_rows(size_t group) const { return state_->footer.row_groups.at(group).num_rows; }
+
+DataFrame EmberRowGroupReader::ReadRowGroup(size_t group, const Context& ctx) const {
+  const State& s = *state_;
+  EMBER_CHECK(group < s.footer.row_groups.size(), "row group {} of {}", group, s.footer.row_groups.size());
+  std::vector<ColumnPtr> columns(s.footer.schema.size());
+  ParallelFor(ctx, columns.size(), 1, [&](const BlockRange& r) {
+    columns[r.begin] = ColumnBuilder(s.file, s.footer, r.begin, s.options).BuildGroup(group);
+  });
+  return DataFrame::Make(s.footer.schema, std::move(columns));
+}
+
+void EmberRowGroupReader::ReleaseRowGroup(size_t group) const {
+  const State& s = *state_;
+  uint64_t begin = UINT64_MAX;
+  uint64_t end = 0;
+  for (const EmberColumnChunk& chunk : s.footer.row_groups.at(group).columns) {
+    for (const auto& ref : chunk.buffers) {
+      if (!ref || ref->stored_size == 0) continue;
+      begin = std::min(begin, ref->offset);
+      end = std::max(end, ref->offset + ref->stored_size);
+    }
+  }
+  if (end > begin) s.map->Release(begin, end - begin);
 }
 
 EmberFileInfo ReadEmberInfo(const std::string& path) {
