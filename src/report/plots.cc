@@ -240,7 +240,8 @@ std::string FeatureImportanceChart(std::span<const std::pair<std::string, double
                    "fill=\"#24292f\"");
     out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{}\"/>", Coord(x0),
                        Coord(y + 3), Coord(std::max(x1 - x0, 0.5)), Coord(kRow - 6), SeriesColor(0));
-    out += SvgText(x1 + 6, y + kRow / 2 + 4, fmt::format("{:.4g}", value), "start", 11, "fill=\"#57606a\"");
+    const std::string shown = std::isfinite(value) ? fmt::format("{:.4g}", value) : FormatValue(value);
+    out += SvgText(x1 + 6, y + kRow / 2 + 4, shown, "start", 11, "fill=\"#57606a\"");
     out += "</g>";
   }
   out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#8c959f\"/>", Coord(x(0)),

@@ -181,6 +181,50 @@ TEST(RunReportTest, SelfContainedCheckCatchesExternalReferences) {
   EXPECT_TRUE(ExternalReferences("<a href=\"#sec-roc\">x</a><g clip-path=\"url(#c-clip)\"></g>").empty());
 }
 
+// Every geometric attribute holds plain numbers (no NaN or inf leaked in).
+void ExpectNumericGeometry(const std::string& html) {
+  for (const std::string attribute : {" x=\"", " y=\"", " width=\"", " height=\"", " cx=\"", " cy=\"", " r=\"",
+                                      " x1=\"", " y1=\"", " x2=\"", " y2=\"", " points=\"", " viewBox=\""}) {
+    for (size_t at = html.find(attribute); at != std::string::npos; at = html.find(attribute, at + 1)) {
+      const size_t begin = at + attribute.size();
+      const std::string value = html.substr(begin, html.find('"', begin) - begin);
+      ASSERT_FALSE(value.empty()) << attribute;
+      ASSERT_EQ(value.find_first_not_of("-0123456789., "), std::string::npos) << attribute << value;
+    }
+  }
+}
+
+TEST(RunReportTest, DegenerateInputsStillRender) {
+  RunReport tied;  // one threshold, NaN scores ignored
+  tied.task = "binary";
+  tied.scores = {0.5, 0.5, 0.5, NAN};
+  tied.labels = {0, 1, 1, 1};
+  tied.confusion = {{4}};
+  tied.loss_history = {{"train", {0.7}}, {"validation", {}}, {"diverged", {1, NAN, INFINITY, 2}}};
+  tied.feature_importance = {{"a", NAN}, {"b", -0.5}, {"c", 0}};
+  std::vector<std::string> many;
+  for (int i = 0; i < 60; ++i) many.push_back("column_with_a_rather_long_name_" + std::to_string(i));
+  tied.pipeline = {{"VectorAssembler", "", many, {}, false}};
+  const std::string html = RenderReportHtml(tied);
+  ExpectNumericGeometry(html);
+  EXPECT_TRUE(Has(SvgById(html, "roc-curve"), "model (AUC 0.5000)"));
+  EXPECT_TRUE(Has(SvgById(html, "pipeline-diagram"), "more</text>"));
+
+  RunReport one_row;
+  one_row.task = "regression";
+  one_row.predicted = {3};
+  one_row.actual = {3};
+  ExpectNumericGeometry(RenderReportHtml(one_row));
+
+  RunReport wide;
+  wide.task = "multiclass";
+  wide.confusion.assign(30, std::vector<double>(30, 1));
+  for (int i = 0; i < 30; ++i) wide.class_names.push_back("class " + std::to_string(i));
+  const std::string matrix = SvgById(RenderReportHtml(wide), "confusion-matrix");
+  ExpectNumericGeometry(matrix);
+  EXPECT_EQ(Count(matrix, "<rect"), 900u);
+}
+
 TEST(RunReportTest, SameInputSameBytes) {
   const std::string a = RenderReportHtml(BinarySample());
   const std::string b = RenderReportHtml(BinarySample());
