@@ -60,6 +60,104 @@ struct Partial {
   std::vector<double> grad;  // K x d, then K intercept terms
 };
 
+struct DenseBinomialInputs {
+  const float* x;          // row-major rows x dim
+  const double* labels;    // 0 or 1
+  const double* weights;   // nullptr: every row weighs 1
+  size_t dim;
+  const double* coef;      // dim coefficients on the raw features
+  double offset;           // the intercept on the raw features
+};
+
+// Rows per batch: 64 rows of 28 floats (7 KB) stay in L1 between the margin
+// pass and the gradient pass over them.
+constexpr size_t kBatch = 64;
+
+// Adds to grad[0, dim) the gradient of rows [begin, end) and returns their
+// loss; *residual_sum receives the intercept's gradient. Three vectorised
+// passes per batch:
+//  1. margins, four rows at a time, so four independent double accumulators
+//     hide the FMA latency and each coefficient is loaded once per 4 rows;
+//  2. loss and residual, branch-free (fast_math.h), vectorised across rows;
+//  3. gradient, four rows at a time, so grad[] makes one round trip through
+//     memory per 4 rows instead of one per row.
+// The order of every sum depends on the row range only (fixed blocks): the
+// result is the same for any thread count.
+template <bool kWeighted>
+double DenseBinomialRange(const DenseBinomialInputs& in, size_t begin, size_t end, double* grad,
+                          double* residual_sum) {
+  const size_t d = in.dim;
+  const double* c = in.coef;
+  double margin[kBatch], residual[kBatch];
+  double loss = 0, rsum = 0;
+  for (size_t start = begin; start < end; start += kBatch) {
+    const size_t count = std::min(kBatch, end - start);
+    const float* x0 = in.x + start * d;
+    size_t t = 0;
+    for (; t + 4 <= count; t += 4) {
+      const float* a = x0 + t * d;
+      const float* b = a + d;
+      const float* e = b + d;
+      const float* h = e + d;
+      double m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+#pragma omp simd reduction(+ : m0, m1, m2, m3)
+      for (size_t j = 0; j < d; ++j) {
+        const double cj = c[j];
+        m0 += cj * static_cast<double>(a[j]);
+        m1 += cj * static_cast<double>(b[j]);
+        m2 += cj * static_cast<double>(e[j]);
+        m3 += cj * static_cast<double>(h[j]);
+      }
+      margin[t] = in.offset + m0;
+      margin[t + 1] = in.offset + m1;
+      margin[t + 2] = in.offset + m2;
+      margin[t + 3] = in.offset + m3;
+    }
+    for (; t < count; ++t) {
+      const float* a = x0 + t * d;
+      double m = 0;
+#pragma omp simd reduction(+ : m)
+      for (size_t j = 0; j < d; ++j) m += c[j] * static_cast<double>(a[j]);
+      margin[t] = in.offset + m;
+    }
+    const double* y = in.labels + start;
+    const double* w = kWeighted ? in.weights + start : nullptr;
+#pragma omp simd reduction(+ : loss, rsum)
+    for (size_t u = 0; u < count; ++u) {
+      const double m = margin[u];
+      const double e = ExpNonPositive(-std::abs(m));  // exp(-|m|) in (0, 1]
+      const double softplus = std::max(m, 0.0) + Log1pUnit(e);
+      const double sigmoid = (m >= 0 ? 1.0 : e) / (1.0 + e);
+      const double wu = kWeighted ? w[u] : 1.0;
+      loss += wu * (softplus - y[u] * m);
+      const double ru = wu * (sigmoid - y[u]);
+      residual[u] = ru;
+      rsum += ru;
+    }
+    t = 0;
+    for (; t + 4 <= count; t += 4) {
+      const float* a = x0 + t * d;
+      const float* b = a + d;
+      const float* e = b + d;
+      const float* h = e + d;
+      const double r0 = residual[t], r1 = residual[t + 1], r2 = residual[t + 2], r3 = residual[t + 3];
+#pragma omp simd
+      for (size_t j = 0; j < d; ++j) {
+        grad[j] += (r0 * static_cast<double>(a[j]) + r1 * static_cast<double>(b[j])) +
+                   (r2 * static_cast<double>(e[j]) + r3 * static_cast<double>(h[j]));
+      }
+    }
+    for (; t < count; ++t) {
+      const float* a = x0 + t * d;
+      const double r0 = residual[t];
+#pragma omp simd
+      for (size_t j = 0; j < d; ++j) grad[j] += r0 * static_cast<double>(a[j]);
+    }
+  }
+  *residual_sum = rsum;
+  return loss;
+}
+
 }  // namespace
 
 double LogisticObjective::operator()(std::span<const double> theta, std::span<double> gradient) const {
@@ -72,50 +170,22 @@ double LogisticObjective::operator()(std::span<const double> theta, std::span<do
   const bool sparse = design_.sparse();
   const size_t width = K * d + K;
 
-  // Dense binomial data, the common case, takes a batched path: margins of a
-  // batch of rows, then their losses and residuals in one vectorised loop
-  // (branch-free exp/log1p), then the gradient from the rows still in cache.
+  // Dense binomial data, the common case, takes a batched path (see
+  // DenseBinomialBatch); the weighted and unweighted loops are separate so
+  // neither tests for weights per row.
   auto dense_binomial_block = [&](const BlockRange& r) {
-    constexpr size_t kBatch = 64;
     Partial p;
     p.grad.assign(width, 0.0);
-    double* g = p.grad.data();
-    double margin[kBatch], residual[kBatch];
-    const double* c = coef.data();
-    const double c0 = offset[0];
-    double loss = 0, residual_sum = 0;
-    for (size_t start = r.begin; start < r.end; start += kBatch) {
-      const size_t count = std::min(kBatch, r.end - start);
-      const float* x0 = f.DenseRow(start).data();
-      for (size_t t = 0; t < count; ++t) {
-        const float* x = x0 + t * d;
-        double m = c0;
-#pragma omp simd reduction(+ : m)
-        for (size_t j = 0; j < d; ++j) m += c[j] * static_cast<double>(x[j]);
-        margin[t] = m;
-      }
-#pragma omp simd reduction(+ : loss, residual_sum)
-      for (size_t t = 0; t < count; ++t) {
-        const size_t i = start + t;
-        const double m = margin[t];
-        const double w = design_.weight(i);
-        const double y = design_.labels[i];
-        const double e = ExpNonPositive(-std::abs(m));  // exp(-|m|) in (0, 1]
-        const double softplus = std::max(m, 0.0) + Log1pUnit(e);
-        const double sigmoid = (m >= 0 ? 1.0 : e) / (1.0 + e);
-        loss += w * (softplus - y * m);
-        residual[t] = w * (sigmoid - y);
-        residual_sum += residual[t];
-      }
-      for (size_t t = 0; t < count; ++t) {
-        const float* x = x0 + t * d;
-        const double rt = residual[t];
-#pragma omp simd
-        for (size_t j = 0; j < d; ++j) g[j] += rt * static_cast<double>(x[j]);
-      }
-    }
-    p.loss = loss;
-    g[d] = residual_sum;
+    const DenseBinomialInputs in{.x = f.DenseRow(0).data(),
+                                 .labels = design_.labels.data(),
+                                 .weights = design_.weights.empty() ? nullptr : design_.weights.data(),
+                                 .dim = d,
+                                 .coef = coef.data(),
+                                 .offset = offset[0]};
+    double residual_sum = 0;
+    p.loss = in.weights == nullptr ? DenseBinomialRange<false>(in, r.begin, r.end, p.grad.data(), &residual_sum)
+                                   : DenseBinomialRange<true>(in, r.begin, r.end, p.grad.data(), &residual_sum);
+    p.grad[d] = residual_sum;
     return p;
   };
 
