@@ -66,7 +66,7 @@ class BinnedMatrix {
   int num_features() const { return cuts_.num_features(); }
   const BinCuts& cuts() const { return cuts_; }
   /// The bins of row i: num_features() bytes.
-  const uint8_t* row(size_t i) const { return bins_.data() + i * static_cast<size_t>(num_features()); }
+  const uint8_t* row(size_t i) const { return bins_.data() + i * width_; }
 
   /// Histogram layout: feature f's bins (value bins then the missing bin)
   /// occupy slots [bin_offset(f), bin_offset(f) + num_value_bins(f) + 1).
@@ -77,6 +77,7 @@ class BinnedMatrix {
 
  private:
   size_t rows_ = 0;
+  size_t width_ = 0;  // bytes per row: num_features()
   BinCuts cuts_;
   std::vector<uint32_t> offsets_;  // num_features + 1 entries
   std::vector<uint8_t> bins_;

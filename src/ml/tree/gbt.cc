@@ -20,8 +20,9 @@ enum class Loss { kLogistic, kSoftmax, kSquared, kAbsolute };
 double RowLoss(Loss loss, double y, double f) {
   switch (loss) {
     case Loss::kLogistic: {
-      const double m = y > 0.5 ? f : -f;  // log(1 + exp(-m)), stable for both signs
-      return m > 0 ? std::log1p(std::exp(-m)) : -m + std::log1p(std::exp(m));
+      // log(1 + exp(-m)) = max(-m, 0) + log(1 + exp(-|m|)), stable for both signs.
+      const double m = y > 0.5 ? f : -f;
+      return std::max(-m, 0.0) + std::log1p(std::exp(-std::abs(m)));
     }
     case Loss::kSoftmax: return 0;  // see SoftmaxLoss
     case Loss::kSquared: return (y - f) * (y - f);

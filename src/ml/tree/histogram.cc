@@ -81,8 +81,11 @@ void AccumulateRows(const BinnedMatrix& m, const double* stats, int channels, co
 }  // namespace
 
 size_t HistogramBlockRows(size_t rows) {
-  // At most 32 partial histograms, each over at least 4096 rows.
-  return std::max<size_t>(4096, (rows + 31) / 32);
+  // At most 16 partial histograms, each over at least 16384 rows: nodes
+  // below 32768 rows are built inline (a parallel region costs more than
+  // it saves there, most of all on a machine busy with other work), larger
+  // ones in blocks enough for dynamic balancing over a few threads.
+  return std::max<size_t>(16384, (rows + 15) / 16);
 }
 
 void BuildHistogram(const BinnedMatrix& matrix, std::span<const double> stats, int channels,
