@@ -31,14 +31,14 @@ def busy_cpu_seconds():
     return (sum(v[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def wait_until_idle(max_seconds, busy_fraction=0.15):
+def wait_until_idle(max_seconds, busy_fraction=0.25, window=0.5):
     """Wait (at most max_seconds) until less than busy_fraction of one core was busy over
-    one second; return the seconds waited."""
+    `window` seconds; return the seconds waited."""
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < max_seconds:
         b0 = busy_cpu_seconds()
-        time.sleep(1.0)
-        if busy_cpu_seconds() - b0 < busy_fraction:
+        time.sleep(window)
+        if busy_cpu_seconds() - b0 < busy_fraction * window:
             break
     return time.perf_counter() - t0
 

@@ -137,6 +137,9 @@ def markdown(results):
             f"the fit over fit time x threads; time to first prediction is from process start to the first "
             f"scored row (the GBT model). Ratios are ember / peer: below 1 means ember is faster or smaller.",
             ""]
+    if not results.get("finished", True):
+        planned = ", ".join(f"{r:,}" for r in results["planned_rows"])
+        head += [f"**Partial run**: sizes measured so far of those planned ({planned} rows).", ""]
     if results.get("skipped_engines"):
         head += [f"Not installed, skipped: {', '.join(results['skipped_engines'])}.", ""]
     out = head

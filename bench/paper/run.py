@@ -140,7 +140,8 @@ class Suite:
             note = "" if res else f"exit {m.returncode}: {tail(m.stderr)}"
         return dict(seconds=secs, wall_seconds=m.wall_seconds, peak_rss_mb=m.peak_rss_mb, note=note)
 
-    def run(self, rows_list, case_list):
+    def run(self, rows_list, case_list, done):
+        """Run every size; call done(runs, first, datagen, finished) after each size."""
         runs, first, datagen = [], {}, {}
         for rows in rows_list:
             data, datagen[str(rows)] = self.data_file(rows)
@@ -166,7 +167,7 @@ class Suite:
                     first[str(rows)][engine] = dict(seconds=None, note="n/a: the model is an XGBoost booster")
                 elif engine in models or engine == "ember":
                     first[str(rows)][engine] = self.first_prediction(engine, data, models.get(engine, ""))
-        return runs, first, datagen
+            done(runs, first, datagen, rows == rows_list[-1])
 
     def data_file(self, rows):
         """The CSV for this size, written by `ember datagen` once; returns (path, seconds or None)."""
@@ -231,29 +232,39 @@ def main():
 
     started = time.time()
     suite = Suite(a, scale, ember, engines)
+    os.makedirs(out_dir, exist_ok=True)
+    outcome = {}
+
+    def write(runs, first, datagen, finished):
+        """Write results.json, table.md and the plots (after each size, so a long run keeps
+        what it has measured)."""
+        problems = check.failures(runs, scale.auc_tolerance)
+        done_rows = [r for r in rows_list if str(r) in first]
+        results = dict(
+            scale=a.scale, scale_note=scale.note, rows=done_rows, finished=finished,
+            planned_rows=rows_list, threads=a.threads, reps=suite.reps,
+            date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            suite_seconds=round(time.time() - started, 1), machine=machine.describe(),
+            ember=dict(version=ember.version(), commit=machine.git_commit(REPO), build_dir=a.build_dir,
+                       can_save=ember.can_save, can_predict=ember.can_predict),
+            engines=engines, skipped_engines=skipped, omp_wait_policy=scale.omp_wait_policy or "default",
+            settings=cases.settings(), datagen=datagen, runs=runs, first_prediction=first,
+            auc_check=dict(tolerance=scale.auc_tolerance, failures=problems))
+        with open(os.path.join(out_dir, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+        outcome["table"] = report.markdown(results)
+        with open(os.path.join(out_dir, "table.md"), "w") as f:
+            f.write(outcome["table"])
+        import plots
+        plots.write(results, out_dir)
+        outcome["problems"] = problems
+
     try:
-        runs, first, datagen = suite.run(rows_list, case_list)
+        suite.run(rows_list, case_list, write)
     finally:
         shutil.rmtree(suite.tmp, ignore_errors=True)
-    problems = check.failures(runs, scale.auc_tolerance)
-    results = dict(
-        scale=a.scale, scale_note=scale.note, rows=rows_list, threads=a.threads, reps=suite.reps,
-        date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        suite_seconds=round(time.time() - started, 1), machine=machine.describe(),
-        ember=dict(version=ember.version(), commit=machine.git_commit(REPO), build_dir=a.build_dir,
-                   can_save=ember.can_save, can_predict=ember.can_predict),
-        engines=engines, skipped_engines=skipped, omp_wait_policy=scale.omp_wait_policy or "default",
-        settings=cases.settings(), datagen=datagen, runs=runs, first_prediction=first,
-        auc_check=dict(tolerance=scale.auc_tolerance, failures=problems))
-    os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, "results.json"), "w") as f:
-        json.dump(results, f, indent=1)
-    table = report.markdown(results)
-    with open(os.path.join(out_dir, "table.md"), "w") as f:
-        f.write(table)
-    import plots
-    plots.write(results, out_dir)
-    print("\n" + table)
+    problems = outcome["problems"]
+    print("\n" + outcome["table"])
     print(f"bench/paper: wrote {out_dir}/results.json, table.md and the plots")
     if problems:
         print("\nbench/paper: FAILED\n  " + "\n  ".join(problems), file=sys.stderr)

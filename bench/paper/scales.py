@@ -22,11 +22,11 @@ class Scale:
 SCALES = {
     "tiny": Scale(rows=(4000,), reps=1, cheap_seconds=0.0, auc_tolerance=0.05, wait_idle_seconds=0,
                   omp_wait_policy="PASSIVE", note="smoke test of the suite (make test); timings mean nothing"),
-    "small": Scale(rows=(100_000,), reps=3, cheap_seconds=10.0, auc_tolerance=0.02, wait_idle_seconds=20,
+    "small": Scale(rows=(100_000,), reps=3, cheap_seconds=10.0, auc_tolerance=0.02, wait_idle_seconds=5,
                    note="about a minute or two on 2 cores"),
     "medium": Scale(rows=(1_000_000, 10_000_000), reps=3, cheap_seconds=10.0, auc_tolerance=0.02,
-                    wait_idle_seconds=30, note="tens of minutes on 2 cores (scikit-learn's RF dominates)"),
+                    wait_idle_seconds=15, note="tens of minutes on 2 cores (scikit-learn's RF dominates)"),
     "large": Scale(rows=(1_000_000, 10_000_000, 100_000_000), reps=3, cheap_seconds=10.0, auc_tolerance=0.02,
-                   wait_idle_seconds=30,
+                   wait_idle_seconds=15,
                    note="hours and about 30 GB of CSV; pandas needs some 25 GB of memory at 100M rows"),
 }
