@@ -33,6 +33,7 @@ int Main(int argc, char** argv) {
   RegisterDataCommands(app, on_run);
   RegisterDatagenCommand(app, on_run);
   RegisterTrackingCommands(app, on_run);
+  RegisterRunCommands(app, on_run);
 
   try {
     app.parse(argc, argv);

@@ -30,6 +30,7 @@ using Action = std::function<void(const GlobalOptions&)>;
 void RegisterDataCommands(CLI::App& app, std::function<void(Action)> on_run);
 void RegisterDatagenCommand(CLI::App& app, std::function<void(Action)> on_run);
 void RegisterTrackingCommands(CLI::App& app, std::function<void(Action)> on_run);
+void RegisterRunCommands(CLI::App& app, std::function<void(Action)> on_run);
 
 /// Parses argv, runs the chosen subcommand. Returns the process exit code:
 /// 0 success, 1 an ember error (printed as one line), 2 a usage error.

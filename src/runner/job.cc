@@ -46,6 +46,8 @@ std::vector<std::pair<std::string, std::string>> FlattenParams(const RunSpec& sp
   out.emplace_back("data.train", spec.data.train);
   if (!spec.data.test.empty()) {
     out.emplace_back("data.test", spec.data.test);
+  } else if (!spec.data.test_rows.empty()) {
+    out.emplace_back("data.split.test_rows", spec.data.test_rows);
   } else {
     out.emplace_back("data.split.test", fmt::format("{}", spec.data.test_fraction));
     out.emplace_back("data.split.stratify", spec.data.stratify ? "true" : "false");
@@ -71,6 +73,7 @@ std::string InputKey(const RunSpec& spec, uint64_t split_seed, const std::string
   const nlohmann::json key = {{"version", kVersion},   {"train", train_fp},
                               {"test", test_fp},       {"fraction", spec.data.test_fraction},
                               {"stratify", spec.data.stratify}, {"split_seed", split_seed},
+                              {"test_rows", spec.data.test_rows.empty() ? "" : HexDigest(FingerprintFile(spec.data.test_rows))},
                               {"label", spec.label.column},     {"positive", spec.label.positive},
                               {"weight", spec.weight},          {"types", spec.data.column_types},
                               {"nulls", spec.data.null_values}};
@@ -126,12 +129,15 @@ void Execute(RunContext& rc, const std::vector<BuiltStage>& stages) {
   train = EncodeLabel(train, label);
   const uint64_t split_seed = spec.data.split_seed.value_or(rc.seed);
   if (spec.data.test.empty()) {
-    SplitFrames split = SplitTrainTest(train, spec.data.test_fraction, split_seed,
-                                       spec.data.stratify ? spec.label.column : std::string());
+    SplitFrames split = !spec.data.test_rows.empty()
+                            ? SplitByRowFile(train, spec.data.test_rows)
+                            : SplitTrainTest(train, spec.data.test_fraction, split_seed,
+                                             spec.data.stratify ? spec.label.column : std::string());
     train = std::move(split.train);
     test = std::move(split.test);
-    Say(rc.options, fmt::format("split {} train / {} test rows (seed {}{})", train.num_rows(), test.num_rows(),
-                                split_seed, spec.data.stratify ? ", stratified" : ""));
+    Say(rc.options, fmt::format("split {} train / {} test rows ({})", train.num_rows(), test.num_rows(),
+                                !spec.data.test_rows.empty() ? "test rows from " + spec.data.test_rows
+                                : fmt::format("seed {}{}", split_seed, spec.data.stratify ? ", stratified" : "")));
   } else {
     test = EncodeLabel(test, label);
   }

@@ -1,5 +1,7 @@
 #include "runner/model_insights.h"
 
+#include "core/error.h"
+
 #include "ml/linear/linear_regression.h"
 #include "ml/linear/logistic_regression.h"
 #include "ml/tree/tree_models.h"
@@ -31,15 +33,32 @@ ModelInsights InspectModel(const Transformer& model) {
   return out;
 }
 
-std::vector<std::string> FeatureNames(const std::vector<TransformerPtr>& stages, const std::string& features_col,
-                                      size_t count) {
+std::vector<std::string> FeatureNames(const std::vector<TransformerPtr>& stages, const Schema& input,
+                                      const std::string& features_col, size_t count) {
+  Schema schema = input;
   for (const TransformerPtr& stage : stages) {
-    if (stage->class_name() != "VectorAssembler" || !stage->params().HasValue("outputCol") ||
-        stage->params().GetString("outputCol") != features_col) {
-      continue;
+    const bool assembles = stage->class_name() == "VectorAssembler" && stage->params().HasValue("outputCol") &&
+                           stage->params().GetString("outputCol") == features_col;
+    if (assembles) {
+      std::vector<std::string> names;
+      for (const std::string& column : stage->params().GetStringList("inputCols")) {
+        const std::optional<size_t> index = schema.Find(column);
+        if (!index) break;
+        const DataType& type = schema.field(*index).type;
+        if (!type.is_vector()) {
+          names.push_back(column);
+          continue;
+        }
+        for (int32_t i = 0; i < type.dim; ++i) names.push_back(column + "[" + std::to_string(i) + "]");
+      }
+      if (names.size() == count) return names;
+      break;
     }
-    const std::vector<std::string>& inputs = stage->params().GetStringList("inputCols");
-    if (inputs.size() == count) return inputs;
+    try {
+      schema = stage->TransformSchema(schema);
+    } catch (const Error&) {
+      break;  // the label, which stages ignore at transform time, may be absent
+    }
   }
   std::vector<std::string> names;
   for (size_t i = 0; i < count; ++i) names.push_back("f" + std::to_string(i));

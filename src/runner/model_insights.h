@@ -20,9 +20,10 @@ struct ModelInsights {
 /// Insights of `model` (the last fitted stage); empty for models without any.
 ModelInsights InspectModel(const Transformer& model);
 
-/// Names of the features vector's entries when the stage that assembled it is
-/// a VectorAssembler of scalar columns ("f0", "f1", ... otherwise).
-std::vector<std::string> FeatureNames(const std::vector<TransformerPtr>& stages, const std::string& features_col,
-                                      size_t count);
+/// Names of the features vector's entries: when a VectorAssembler built it,
+/// its scalar inputs by name and vector inputs as "name[i]"; "f0", "f1", ...
+/// otherwise. `input` is the schema the first stage sees.
+std::vector<std::string> FeatureNames(const std::vector<TransformerPtr>& stages, const Schema& input,
+                                      const std::string& features_col, size_t count);
 
 }  // namespace ember::runner

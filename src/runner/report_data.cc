@@ -98,7 +98,7 @@ report::RunReport MakeRunReport(const ReportInputs& in, const Context& ctx) {
         features_col = stages.back()->params().GetString("featuresCol");
       }
       const std::vector<std::string> feature_names =
-          FeatureNames(stages, features_col, insights.feature_importances.size());
+          FeatureNames(stages, in.model->input_schema(), features_col, insights.feature_importances.size());
       for (size_t i = 0; i < feature_names.size(); ++i) {
         r.feature_importance.emplace_back(feature_names[i], insights.feature_importances[i]);
       }

@@ -100,7 +100,13 @@ DataSpec ReadData(const SpecTree& tree, const std::string& base_dir) {
   if (Has(tree, "/data/split")) {
     if (!data.test.empty()) tree.Fail("/data/split", "give either data.test or data.split, not both");
     if (!At(tree, "/data/split").is_object()) tree.Fail("/data/split", "data.split must be a mapping: {test: 0.2}");
-    CheckKeys(tree, "/data/split", {"test", "seed", "stratify"}, "data.split");
+    CheckKeys(tree, "/data/split", {"test", "seed", "stratify", "test_rows"}, "data.split");
+    if (Has(tree, "/data/split/test_rows")) {
+      if (Has(tree, "/data/split/test") || Has(tree, "/data/split/stratify")) {
+        tree.Fail("/data/split/test_rows", "data.split.test_rows fixes the split; drop test and stratify");
+      }
+      data.test_rows = ResolvePath(base_dir, GetNonEmptyString(tree, "/data/split/test_rows", "data.split.test_rows"));
+    }
     if (Has(tree, "/data/split/test")) data.test_fraction = GetFraction(tree, "/data/split/test", "data.split.test");
     if (Has(tree, "/data/split/seed")) data.split_seed = GetSeed(tree, "/data/split/seed");
     if (Has(tree, "/data/split/stratify")) data.stratify = GetBool(tree, "/data/split/stratify", "data.split.stratify");

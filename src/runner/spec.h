@@ -8,7 +8,7 @@
 //   data:
 //     train: data/churn.csv            # CSV, .csv.gz, .ember, LibSVM (relative to the spec)
 //     test: data/churn_test.csv        # optional; else a seeded split:
-//     split: {test: 0.2, seed: 7, stratify: true}
+//     split: {test: 0.2, seed: 7, stratify: true}   # or {test_rows: FILE}
 //     schema: {TotalCharges: float64}  # optional column types
 //     null_values: ["", "NA"]          # optional null tokens
 //   label: Churn                       # or {column: Churn, positive: "Yes"}
@@ -47,6 +47,9 @@ struct DataSpec {
   double test_fraction = 0.2;        // when test is empty
   std::optional<uint64_t> split_seed;  // default: the run's seed
   bool stratify = false;
+  /// A file of 0-based data-row indices (one per line) that form the test
+  /// set: a fixed split shared with other tools. Empty: a seeded split.
+  std::string test_rows;
   std::map<std::string, std::string> column_types;  // column -> type name (DataType::Parse)
   std::vector<std::string> null_values = {""};
   SpecLocation location;

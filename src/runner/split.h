@@ -21,4 +21,9 @@ struct SplitFrames {
 SplitFrames SplitTrainTest(const DataFrame& frame, double test_fraction, uint64_t seed,
                            const std::string& stratify_column);
 
+/// Splits by a file of 0-based row indices (one per line, the test rows).
+/// Throws ParseError naming the file and line of a bad or out-of-range
+/// index.
+SplitFrames SplitByRowFile(const DataFrame& frame, const std::string& test_rows_file);
+
 }  // namespace ember::runner
