@@ -45,7 +45,7 @@ std::vector<std::string> WrapColumns(std::span<const std::string> names, double 
 std::string PipelineDiagram(std::span<const StageBox> stages) {
   if (stages.empty()) return {};
   const double x = (kWidth - kBoxWidth) / 2;
-  const double text_width = kBoxWidth - 24 - 34;
+  const double text_width = kBoxWidth - 24 - 34 - 8;
   struct Layout {
     std::vector<std::string> inputs, outputs;
     double height;
@@ -75,7 +75,8 @@ std::string PipelineDiagram(std::span<const StageBox> stages) {
     const std::string badge = s.estimator ? "estimator" : "transformer";
     const double badge_width = TextWidth(badge, 11) + 14;
     const double title_width = kBoxWidth - 24 - badge_width - 10;
-    out += SvgText(x + 12, y + 22, TruncateText(s.stage_class, title_width, 15), "start", 15,
+    // Bold glyphs run about a tenth wider than the estimate.
+    out += SvgText(x + 12, y + 22, TruncateText(s.stage_class, title_width / 1.1, 15), "start", 15,
                    "font-weight=\"600\" fill=\"#24292f\"");
     out += fmt::format(
         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"18\" rx=\"9\" fill=\"{}\"/>", Coord(x + kBoxWidth - 12 - badge_width),

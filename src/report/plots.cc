@@ -127,14 +127,18 @@ std::string LossChart(std::span<const Series> series) {
   o.extend_x = false;
   o.y_lo = lo <= hi ? lo : 0;
   o.y_hi = lo <= hi ? hi : 1;
-  for (size_t i = 0; i < series.size(); ++i) o.legend.push_back({series[i].name, {std::string(SeriesColor(i)), 2}});
+  // Colours follow the series index; empty series get no legend entry.
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (!series[i].values.empty()) o.legend.push_back({series[i].name, {std::string(SeriesColor(i)), 2}});
+  }
   Chart chart(o);
   for (size_t i = 0; i < series.size(); ++i) {
     const Series& s = series[i];
     std::vector<double> xs(s.values.size());
     for (size_t k = 0; k < xs.size(); ++k) xs[k] = static_cast<double>(k + 1);
-    chart.Line(xs, s.values, o.legend[i].stroke);
-    if (s.values.size() == 1) chart.Points(xs, s.values, o.legend[i].stroke.color, 3.5, 1);
+    const Stroke stroke{std::string(SeriesColor(i)), 2};
+    chart.Line(xs, s.values, stroke);
+    if (s.values.size() == 1) chart.Points(xs, s.values, stroke.color, 3.5, 1);
   }
   return chart.Finish();
 }

@@ -209,6 +209,7 @@ TEST(RunReportTest, DegenerateInputsStillRender) {
   ExpectNumericGeometry(html);
   EXPECT_TRUE(Has(SvgById(html, "roc-curve"), "model (AUC 0.5000)"));
   EXPECT_TRUE(Has(SvgById(html, "pipeline-diagram"), "more</text>"));
+  EXPECT_FALSE(Has(SvgById(html, "loss-history"), ">validation</text>"));  // empty series: no legend entry
 
   RunReport one_row;
   one_row.task = "regression";

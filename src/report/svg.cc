@@ -101,9 +101,9 @@ double TextWidth(std::string_view text, double font_size) {
     } else if (std::string_view("mwMW@").find(static_cast<char>(c)) != std::string_view::npos) {
       units += 0.86;
     } else if (c >= 'A' && c <= 'Z') {
-      units += 0.66;
+      units += 0.68;
     } else {
-      units += 0.56;
+      units += 0.58;
     }
   }
   return units * font_size;
@@ -183,18 +183,27 @@ double Chart::Y(double y) const {
 }
 
 void Chart::Line(std::span<const double> xs, std::span<const double> ys, const Stroke& stroke) {
+  // One polyline per run of finite points: a gap in the data stays a gap.
   std::string points;
+  const auto flush = [&] {
+    if (points.find(' ') != std::string::npos) {
+      body_ += fmt::format("<polyline fill=\"none\" {} stroke-linejoin=\"round\" points=\"{}\"/>",
+                           StrokeAttributes(stroke), points);
+    }
+    points.clear();
+  };
   const size_t n = std::min(xs.size(), ys.size());
   for (size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(xs[i]) || !std::isfinite(ys[i])) continue;
+    if (!std::isfinite(xs[i]) || !std::isfinite(ys[i])) {
+      flush();
+      continue;
+    }
     if (!points.empty()) points += ' ';
     points += Coord(X(xs[i]));
     points += ',';
     points += Coord(Y(ys[i]));
   }
-  if (points.empty()) return;
-  body_ += fmt::format("<polyline fill=\"none\" {} stroke-linejoin=\"round\" points=\"{}\"/>", StrokeAttributes(stroke),
-                       points);
+  flush();
 }
 
 void Chart::Points(std::span<const double> xs, std::span<const double> ys, const std::string& color, double r,

@@ -92,7 +92,7 @@ class Chart {
   double plot_top() const { return top_; }
   double plot_bottom() const { return bottom_; }
 
-  /// A polyline through (xs[i], ys[i]); non-finite points are skipped.
+  /// A polyline through (xs[i], ys[i]); a non-finite point breaks the line.
   void Line(std::span<const double> xs, std::span<const double> ys, const Stroke& stroke);
   /// Dots of radius `r`; `titles` (empty or one per point) become tooltips.
   void Points(std::span<const double> xs, std::span<const double> ys, const std::string& color, double r,

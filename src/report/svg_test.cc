@@ -106,5 +106,36 @@ TEST(SvgTest, ChartMapsDataToPlotArea) {
   EXPECT_TRUE(svg.ends_with("</svg>"));
 }
 
+TEST(SvgTest, LineBreaksAtNonFinitePoints) {
+  ChartOptions o;
+  o.id = "gaps";
+  o.x_hi = 6;
+  o.y_hi = 6;
+  Chart chart(o);
+  const double xs[] = {1, 2, 3, 4, 5, 6}, ys[] = {1, 2, NAN, 4, 5, INFINITY};
+  chart.Line(xs, ys, Stroke{});
+  const std::string svg = chart.Finish();
+  // Runs {1, 2} and {4, 5}; the lone points around the gaps draw nothing.
+  size_t polylines = 0;
+  for (size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1)) ++polylines;
+  EXPECT_EQ(polylines, 2u);
+}
+
+TEST(SvgTest, LegendSitsBelowThePlotArea) {
+  ChartOptions o;
+  o.id = "legend";
+  o.x_label = "x";
+  o.legend = {{"first series", Stroke{}}, {"second", Stroke{"#f58518"}}};
+  const Chart with(o);
+  o.legend.clear();
+  const Chart without(o);
+  EXPECT_LT(with.plot_bottom(), without.plot_bottom());
+  const std::string svg = with.Finish();
+  const size_t label = svg.find(">first series</text>");
+  ASSERT_NE(label, std::string::npos);
+  const size_t y_at = svg.rfind(" y=\"", label);
+  EXPECT_GT(std::stod(svg.substr(y_at + 4)), with.plot_bottom() + 34);  // under the x label
+}
+
 }  // namespace
 }  // namespace ember::report
