@@ -1,6 +1,6 @@
 # ember_layer(NAME DEPS ...): declares the library target of one src/ folder.
 # Sources are every *.cc in the folder except tests (*_test.cc), micro-benchmarks
-# (*_benchmark.cc) and libFuzzer targets (*_fuzz.cc); tests become one
+# (*_benchmark.cc), libFuzzer targets (*_fuzz.cc) and main.cc; tests become one
 # GoogleTest binary per layer, and each fuzz target its own executable.
 function(ember_layer name)
   cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
@@ -10,7 +10,10 @@ function(ember_layer name)
   set(bench_sources "")
   set(fuzz_sources "")
   foreach(f ${all_sources})
-    if(f MATCHES "_fuzz\\.cc$")
+    if(f MATCHES "/main\\.cc$")
+      # A program's entry point belongs to its executable, not to the layer.
+      continue()
+    elseif(f MATCHES "_fuzz\\.cc$")
       list(APPEND fuzz_sources ${f})
     elseif(f MATCHES "_test\\.cc$")
       list(APPEND test_sources ${f})
