@@ -33,8 +33,10 @@ std::vector<std::string> WrapColumns(std::span<const std::string> names, double 
   }
   if (i < names.size()) {
     // Make room on the last line for the count of names left out.
-    const std::string more = fmt::format(" \u2026 +{} more", names.size() - i);
-    line = TruncateText(line, width - TextWidth(more, kFont), kFont) + more;
+    const std::string more = fmt::format(" +{} more", names.size() - i);
+    line = TruncateText(line, width - TextWidth(" \u2026" + more, kFont), kFont);
+    if (!line.ends_with("\u2026")) line += " \u2026";
+    line += more;
   }
   lines.push_back(line);
   return lines;
@@ -75,8 +77,8 @@ std::string PipelineDiagram(std::span<const StageBox> stages) {
     const std::string badge = s.estimator ? "estimator" : "transformer";
     const double badge_width = TextWidth(badge, 11) + 14;
     const double title_width = kBoxWidth - 24 - badge_width - 10;
-    // Bold glyphs run about a tenth wider than the estimate.
-    out += SvgText(x + 12, y + 22, TruncateText(s.stage_class, title_width / 1.1, 15), "start", 15,
+    // Bold glyphs run wider than the estimate.
+    out += SvgText(x + 12, y + 22, TruncateText(s.stage_class, title_width / 1.2, 15), "start", 15,
                    "font-weight=\"600\" fill=\"#24292f\"");
     out += fmt::format(
         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"18\" rx=\"9\" fill=\"{}\"/>", Coord(x + kBoxWidth - 12 - badge_width),

@@ -138,7 +138,6 @@ std::string LossChart(std::span<const Series> series) {
     for (size_t k = 0; k < xs.size(); ++k) xs[k] = static_cast<double>(k + 1);
     const Stroke stroke{std::string(SeriesColor(i)), 2};
     chart.Line(xs, s.values, stroke);
-    if (s.values.size() == 1) chart.Points(xs, s.values, stroke.color, 3.5, 1);
   }
   return chart.Finish();
 }

@@ -186,9 +186,13 @@ void Chart::Line(std::span<const double> xs, std::span<const double> ys, const S
   // One polyline per run of finite points: a gap in the data stays a gap.
   std::string points;
   const auto flush = [&] {
+    const size_t comma = points.find(',');
     if (points.find(' ') != std::string::npos) {
       body_ += fmt::format("<polyline fill=\"none\" {} stroke-linejoin=\"round\" points=\"{}\"/>",
                            StrokeAttributes(stroke), points);
+    } else if (comma != std::string::npos) {  // a lone point shows as a dot
+      body_ += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\"/>", points.substr(0, comma),
+                           points.substr(comma + 1), Coord(std::max(stroke.width, 1.5) + 1), EscapeHtml(stroke.color));
     }
     points.clear();
   };

@@ -92,7 +92,8 @@ class Chart {
   double plot_top() const { return top_; }
   double plot_bottom() const { return bottom_; }
 
-  /// A polyline through (xs[i], ys[i]); a non-finite point breaks the line.
+  /// A polyline through (xs[i], ys[i]); a non-finite point breaks the line,
+  /// and a point with no finite neighbour is drawn as a dot.
   void Line(std::span<const double> xs, std::span<const double> ys, const Stroke& stroke);
   /// Dots of radius `r`; `titles` (empty or one per point) become tooltips.
   void Points(std::span<const double> xs, std::span<const double> ys, const std::string& color, double r,

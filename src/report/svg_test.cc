@@ -1,6 +1,7 @@
 // The plotting toolkit: escaping, number formats, nice ticks, text fitting.
 #include "report/svg.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -115,10 +116,18 @@ TEST(SvgTest, LineBreaksAtNonFinitePoints) {
   const double xs[] = {1, 2, 3, 4, 5, 6}, ys[] = {1, 2, NAN, 4, 5, INFINITY};
   chart.Line(xs, ys, Stroke{});
   const std::string svg = chart.Finish();
-  // Runs {1, 2} and {4, 5}; the lone points around the gaps draw nothing.
+  // Runs {1, 2} and {4, 5}.
   size_t polylines = 0;
   for (size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1)) ++polylines;
   EXPECT_EQ(polylines, 2u);
+  EXPECT_EQ(svg.find("<circle"), std::string::npos);
+  // A point between two gaps is a dot.
+  Chart lone(o);
+  const double ys2[] = {NAN, 2, NAN, 4, 5, 6};
+  lone.Line(xs, ys2, Stroke{});
+  const std::string svg2 = lone.Finish();
+  EXPECT_NE(svg2.find(fmt::format("<circle cx=\"{}\" cy=\"{}\"", Coord(lone.X(2)), Coord(lone.Y(2)))),
+            std::string::npos);
 }
 
 TEST(SvgTest, LegendSitsBelowThePlotArea) {
