@@ -92,7 +92,9 @@ PredictResult Predict(const PredictOptions& options, const Context& ctx) {
 
   OutputWriter writer(options.output);
   PredictResult result;
+  const std::unique_ptr<ProgressBar> bar = ctx.progress().Start("score " + options.input, 0);
   while (std::optional<DataFrame> batch = reader.Next()) {
+    bar->Advance(batch->num_rows());
     const DataFrame scored = model->Transform(*batch, ctx);
     writer.Append(OutputColumns(*batch, scored), ctx);
     if (result.rows == 0) result.first_batch_seconds = std::chrono::duration<double>(Clock::now() - start).count();
