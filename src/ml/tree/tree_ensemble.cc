@@ -10,6 +10,29 @@
 
 namespace ember {
 
+namespace {
+
+/// One node as traversal reads it: a single 16-byte load per step. Leaves
+/// point to themselves, so a walk of a tree's depth in steps ends at the
+/// leaf whatever path it took (no per-row loop exit to mispredict).
+struct PackedNode {
+  float threshold;
+  int32_t feature;       // 0 at leaves
+  int32_t child[2];      // [left, right]; both the node itself at leaves
+};
+static_assert(sizeof(PackedNode) == 16);
+
+struct PackedTree {
+  size_t first;  // index of the root in the packed array
+  int depth;
+};
+
+// Rows walked through a tree in lockstep: independent chains of loads that
+// the core overlaps.
+constexpr size_t kLanes = 8;
+
+}  // namespace
+
 void TreeEnsemble::Predict(const Column& features, std::span<double> raw, const Context& ctx) const {
   const size_t n = features.length();
   const auto K = static_cast<size_t>(num_outputs);
@@ -20,7 +43,27 @@ void TreeEnsemble::Predict(const Column& features, std::span<double> raw, const 
   const bool sparse = features.type().id == TypeId::kSparseVector;
   const float* dense = sparse ? nullptr : features.buffers().values->as<float>().data();
   const double scale = combine == EnsembleCombine::kAverage && !trees.empty() ? 1.0 / trees.size() : 1.0;
-  constexpr size_t kBlock = 4096;
+  // The trees packed once per call (16 bytes per node, about 1 MB for 100
+  // trees of depth 8); NaN takes the node's default side, kept apart.
+  std::vector<PackedNode> nodes;
+  std::vector<uint8_t> nan_left;
+  std::vector<PackedTree> packed;
+  packed.reserve(trees.size());
+  for (const Tree& t : trees) {
+    const size_t first = nodes.size();
+    packed.push_back({first, t.Depth()});
+    for (size_t u = 0; u < t.num_nodes(); ++u) {
+      const auto self = static_cast<int32_t>(u);
+      if (t.feature[u] < 0) {
+        nodes.push_back({0.0f, 0, {self, self}});
+        nan_left.push_back(0);
+      } else {
+        nodes.push_back({t.threshold[u], t.feature[u], {t.left[u], t.right[u]}});
+        nan_left.push_back(t.default_left[u]);
+      }
+    }
+  }
+  constexpr size_t kBlock = 2048;
   ParallelFor(ctx, n, kBlock, [&](const BlockRange& r) {
     const size_t rows = r.end - r.begin;
     std::vector<float> densified;
@@ -35,18 +78,35 @@ void TreeEnsemble::Predict(const Column& features, std::span<double> raw, const 
     }
     double* out = raw.data() + r.begin * K;
     std::vector<double> sums(rows * K, 0.0);
+    std::vector<int32_t> leaf(rows);
     for (size_t t = 0; t < trees.size(); ++t) {
+      const PackedNode* tree_nodes = nodes.data() + packed[t].first;
+      const uint8_t* tree_nan_left = nan_left.data() + packed[t].first;
+      const int depth = packed[t].depth;
+      size_t i = 0;
+      for (; i + kLanes <= rows; i += kLanes) {
+        int32_t at[kLanes] = {};
+        for (int step = 0; step < depth; ++step) {
+          for (size_t j = 0; j < kLanes; ++j) {
+            const PackedNode& p = tree_nodes[at[j]];
+            const float v = x[(i + j) * d + static_cast<size_t>(p.feature)];
+            const bool right = v != v ? tree_nan_left[at[j]] == 0 : !(v <= p.threshold);
+            at[j] = p.child[right ? 1 : 0];
+          }
+        }
+        for (size_t j = 0; j < kLanes; ++j) leaf[i + j] = at[j];
+      }
+      for (; i < rows; ++i) leaf[i] = LeafOfRow(trees[t], x + i * d);
       const Tree& tree = trees[t];
       const int slot = tree_output[t];
       if (slot >= 0) {
-        for (size_t i = 0; i < rows; ++i) {
-          const auto leaf = static_cast<size_t>(LeafOfRow(tree, x + i * d));
-          sums[i * K + static_cast<size_t>(slot)] += tree.value[leaf];
+        for (size_t j = 0; j < rows; ++j) {
+          sums[j * K + static_cast<size_t>(slot)] += tree.value[static_cast<size_t>(leaf[j])];
         }
       } else {
-        for (size_t i = 0; i < rows; ++i) {
-          const auto leaf = static_cast<size_t>(LeafOfRow(tree, x + i * d));
-          for (size_t k = 0; k < K; ++k) sums[i * K + k] += tree.value[leaf * K + k];
+        for (size_t j = 0; j < rows; ++j) {
+          const double* v = tree.value.data() + static_cast<size_t>(leaf[j]) * K;
+          for (size_t k = 0; k < K; ++k) sums[j * K + k] += v[k];
         }
       }
     }

@@ -55,7 +55,10 @@ class Grower {
           }
         }
         if (leaves >= o_.max_leaves || !open[pick].split.valid()) {
-          for (OpenNode& n : open) out_.leaves.push_back({n.node, n.begin, n.end});
+          for (OpenNode& n : open) {
+            out_.leaves.push_back({n.node, n.begin, n.end});
+            Recycle(std::move(n.hist));
+          }
           break;
         }
       }
@@ -63,6 +66,7 @@ class Grower {
       open.erase(open.begin() + static_cast<long>(pick));
       if (!node.split.valid()) {
         out_.leaves.push_back({node.node, node.begin, node.end});
+        Recycle(std::move(node.hist));
         continue;
       }
       const size_t mid = Partition(node);
@@ -73,6 +77,8 @@ class Grower {
         SubtractHistogram(node.hist, small);  // node.hist now holds the larger child
         left_hist = left_smaller ? std::move(small) : std::move(node.hist);
         right_hist = left_smaller ? std::move(node.hist) : std::move(small);
+      } else {
+        Recycle(std::move(node.hist));
       }
       Tree& t = out_.tree;
       const auto u = static_cast<size_t>(node.node);
@@ -95,8 +101,17 @@ class Grower {
   }
 
  private:
+  void Recycle(std::vector<double> h) {
+    if (h.size() == hist_size_) s_.free_histograms.push_back(std::move(h));
+  }
+
   std::vector<double> BuildHist(size_t begin, size_t end) {
-    std::vector<double> h(hist_size_);
+    std::vector<double> h;
+    if (!s_.free_histograms.empty()) {
+      h = std::move(s_.free_histograms.back());
+      s_.free_histograms.pop_back();
+    }
+    h.resize(hist_size_);  // BuildHistogram zeroes it
     BuildHistogram(m_, stats_, C_, std::span<const uint32_t>(out_.rows).subspan(begin, end - begin), h, s_.histogram,
                    ctx_);
     return h;

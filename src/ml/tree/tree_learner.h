@@ -49,6 +49,9 @@ struct GrownTree {
 /// Reusable buffers of one learner; one per concurrently grown tree.
 struct TreeLearnerScratch {
   HistogramScratch histogram;
+  /// Node histograms no longer needed, kept for the next nodes and trees
+  /// (fresh large allocations would each fault in zeroed pages).
+  std::vector<std::vector<double>> free_histograms;
   std::vector<uint32_t> partition;
   std::vector<size_t> block_left;
 };
