@@ -50,6 +50,9 @@ def parse_args():
     ap.add_argument("--out-dir", default="")
     ap.add_argument("--data-dir", default=os.path.join(REPO, "bench", "data"))
     ap.add_argument("--timeout", type=float, default=0, help="seconds per engine process (0: none)")
+    ap.add_argument("--omp-wait-policy", default="", choices=["", "ACTIVE", "PASSIVE"],
+                    help="OMP_WAIT_POLICY for every engine (default: the scale's; engines' own default "
+                         "except tiny). PASSIVE keeps OpenMP engines from collapsing on a loaded machine")
     return ap.parse_args()
 
 
@@ -59,11 +62,12 @@ def installed(engine):
     return subprocess.run(["/usr/bin/python3", "-c", PEER_IMPORTS[engine]], capture_output=True).returncode == 0
 
 
-def child_env(threads, scale):
+def child_env(threads, wait_policy):
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
                MKL_NUM_THREADS=str(threads), PYTHONDONTWRITEBYTECODE="1")
-    if scale.omp_wait_policy:
-        env["OMP_WAIT_POLICY"] = scale.omp_wait_policy
+    env.pop("OMP_WAIT_POLICY", None)
+    if wait_policy:
+        env["OMP_WAIT_POLICY"] = wait_policy
     return env
 
 
@@ -75,7 +79,8 @@ def last_json(text):
 class Suite:
     def __init__(self, a, scale, ember, engines):
         self.a, self.scale, self.ember, self.engines = a, scale, ember, engines
-        self.env = child_env(a.threads, scale)
+        self.wait_policy = a.omp_wait_policy or scale.omp_wait_policy
+        self.env = child_env(a.threads, self.wait_policy)
         self.timeout = a.timeout or None
         self.reps = a.reps or scale.reps
         self.tmp = tempfile.mkdtemp(prefix="ember-paper-")
@@ -247,7 +252,7 @@ def main():
             suite_seconds=round(time.time() - started, 1), machine=machine.describe(),
             ember=dict(version=ember.version(), commit=machine.git_commit(REPO), build_dir=a.build_dir,
                        can_save=ember.can_save, can_predict=ember.can_predict),
-            engines=engines, skipped_engines=skipped, omp_wait_policy=scale.omp_wait_policy or "default",
+            engines=engines, skipped_engines=skipped, omp_wait_policy=suite.wait_policy or "default",
             settings=cases.settings(), datagen=datagen, runs=runs, first_prediction=first,
             auc_check=dict(tolerance=scale.auc_tolerance, failures=problems))
         with open(os.path.join(out_dir, "results.json"), "w") as f:
