@@ -28,7 +28,7 @@ class Ember:
             raise SystemExit(f"bench/paper: missing {', '.join(missing)}; build the targets ember and "
                              f"ember_bench_fit in {build_dir} first (or pass --build-dir)")
         self.can_save = "--save" in _help([self.fit, "--help"])
-        self.can_predict = "predict" in _help([self.cli, "--help"])
+        self.can_predict = "--model" in _help([self.cli, "predict", "--help"])
 
     def version(self):
         return _help([self.cli, "--version"]).strip()

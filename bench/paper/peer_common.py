@@ -8,7 +8,6 @@ test AUC is computed on the last 20% of rows with scikit-learn's roc_auc_score.
 """
 import argparse
 import json
-import os
 import pickle
 import statistics
 import sys

@@ -6,7 +6,8 @@ Estimators and settings: cases.SKLEARN. BLAS and OpenMP threads are limited to N
 threadpoolctl; RandomForest gets n_jobs=N.
 """
 import numpy as np
-import sklearn
+import sklearn.ensemble
+import sklearn.linear_model
 from threadpoolctl import threadpool_limits
 
 import cases
@@ -16,8 +17,6 @@ import peer_common as pc
 def main():
     a = pc.parse_args(__doc__)
     name, params = cases.SKLEARN[a.case]
-    import sklearn.ensemble
-    import sklearn.linear_model
     cls = getattr(sklearn.linear_model, name, None) or getattr(sklearn.ensemble, name)
     kw = dict(params)
     if "n_jobs" in cls().get_params():
