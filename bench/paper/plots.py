@@ -44,7 +44,7 @@ def auc_plot(results, path):
 def scaling_plot(results, path):
     runs = _ok(results)
     case_list = [c for c in cases.CASE_ORDER if any(r["case"] == c for r in runs)]
-    fig, axes = plt.subplots(1, max(1, len(case_list)), figsize=(3.2 * max(1, len(case_list)), 3.4),
+    fig, axes = plt.subplots(1, max(1, len(case_list)), figsize=(3.2 * max(1, len(case_list)), 3.8),
                              squeeze=False)
     for ax, c in zip(axes[0], case_list):
         for e in results["engines"]:
@@ -57,9 +57,10 @@ def scaling_plot(results, path):
         ax.set_xlabel("rows")
         ax.grid(True, which="both", alpha=0.3)
     axes[0][0].set_ylabel("fit seconds")
-    axes[0][0].legend(fontsize=7)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, ncol=max(1, len(labels)), loc="lower center", frameon=False)
     fig.suptitle(f"Fit time against rows, {results['threads']} threads")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     _save(fig, path)
 
 
