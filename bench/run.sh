@@ -7,3 +7,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 /usr/bin/python3 "$here/ingest.py" "$build/src/cli/ember"
 /usr/bin/python3 "$here/models.py" "$build" --rows 1e6,1e7
 /usr/bin/python3 "$here/features.py" "$build"
+/usr/bin/python3 "$here/trees.py" "$build"
