@@ -161,15 +161,19 @@ std::vector<size_t> SubsampleRows(size_t n, size_t max_rows) {
   return rows;
 }
 
-Histogram MakeHistogram(std::span<const double> values, int n_bins) {
+Histogram MakeHistogram(std::span<const double> values, int n_bins, double tail) {
   Histogram h;
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  std::vector<double> finite;
+  finite.reserve(values.size());
   for (double v : values) {
-    if (!std::isfinite(v)) continue;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
+    if (std::isfinite(v)) finite.push_back(v);
   }
-  if (!(lo <= hi)) return h;  // no finite value
+  if (finite.empty()) return h;
+  std::sort(finite.begin(), finite.end());
+  const size_t last = finite.size() - 1;
+  tail = std::clamp(tail, 0.0, 0.5);
+  double lo = finite[static_cast<size_t>(std::floor(tail * last))];
+  double hi = finite[static_cast<size_t>(std::ceil((1 - tail) * last))];
   if (lo == hi) {
     const double pad = lo == 0 ? 0.5 : std::abs(lo) * 0.05;
     lo -= pad;
@@ -180,9 +184,9 @@ Histogram MakeHistogram(std::span<const double> values, int n_bins) {
   h.hi = hi;
   h.counts.assign(n_bins, 0);
   const double width = (hi - lo) / n_bins;
-  for (double v : values) {
-    if (!std::isfinite(v)) continue;
-    const int b = std::clamp(static_cast<int>((v - lo) / width), 0, n_bins - 1);
+  for (double v : finite) {
+    if (v < lo || v > hi) ++h.clamped;
+    const int b = static_cast<int>(std::clamp(std::floor((v - lo) / width), 0.0, n_bins - 1.0));
     h.counts[b] += 1;
   }
   return h;

@@ -82,7 +82,12 @@ std::vector<size_t> SubsampleRows(size_t n, size_t max_rows);
 struct Histogram {
   double lo = 0, hi = 0;
   std::vector<double> counts;
+  size_t clamped = 0;  // values outside [lo, hi] counted in the end bins
 };
-Histogram MakeHistogram(std::span<const double> values, int n_bins);
+
+/// `tail` trims the range to the tail and 1 - tail quantiles (nearest rank)
+/// so that a few outliers do not squeeze the rest into one bin; values
+/// beyond are counted in the first or last bin. tail = 0: min to max.
+Histogram MakeHistogram(std::span<const double> values, int n_bins, double tail = 0);
 
 }  // namespace ember::report

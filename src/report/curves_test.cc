@@ -201,6 +201,22 @@ TEST(CurvesTest, HistogramCountsEveryFiniteValue) {
   EXPECT_EQ(h.lo, 0);
   EXPECT_EQ(h.hi, 10);
   EXPECT_EQ(h.counts, (std::vector<double>{2, 2, 1, 0, 1}));
+  EXPECT_EQ(h.clamped, 0u);
+}
+
+TEST(CurvesTest, HistogramTailsGoToEndBins) {
+  // 0..199 and one outlier at 10000; tail 0.005 of 201 values: ranks
+  // floor(0.005 * 200) = 1 and ceil(0.995 * 200) = 199, i.e. [1, 199].
+  std::vector<double> values;
+  for (int i = 0; i < 200; ++i) values.push_back(i);
+  values.push_back(10000);
+  const Histogram h = MakeHistogram(values, 4, 0.005);
+  EXPECT_EQ(h.lo, 1);
+  EXPECT_EQ(h.hi, 199);
+  EXPECT_EQ(h.clamped, 2u);  // 0 and 10000
+  // Bins of width 49.5: [1, 50.5) holds 0..50 (51 values with the clamped 0),
+  // [50.5, 100) 51..99, [100, 149.5) 100..149, [149.5, 199] 150..199 + 10000.
+  EXPECT_EQ(h.counts, (std::vector<double>{51, 49, 50, 51}));
 }
 
 }  // namespace

@@ -279,11 +279,7 @@ std::string PredictedActualChart(std::span<const double> predicted, std::span<co
   return chart.Finish();
 }
 
-std::string ResidualChart(std::span<const double> predicted, std::span<const double> actual) {
-  std::vector<double> residuals(predicted.size());
-  for (size_t i = 0; i < residuals.size(); ++i) residuals[i] = actual[i] - predicted[i];
-  const int bins = static_cast<int>(std::clamp<double>(std::sqrt(static_cast<double>(residuals.size())), 5, 40));
-  const Histogram h = MakeHistogram(residuals, bins);
+std::string ResidualChart(const Histogram& h) {
   double top = 1;
   for (double c : h.counts) top = std::max(top, c);
   ChartOptions o;

@@ -42,7 +42,8 @@ std::string FeatureImportanceChart(std::span<const std::pair<std::string, double
 std::string PredictedActualChart(std::span<const double> predicted, std::span<const double> actual,
                                  std::span<const size_t> rows);
 
-/// id "residuals": histogram of actual - predicted over all rows.
-std::string ResidualChart(std::span<const double> predicted, std::span<const double> actual);
+/// id "residuals": a histogram of the residuals (actual - predicted) and
+/// the zero line.
+std::string ResidualChart(const Histogram& residuals);
 
 }  // namespace ember::report

@@ -168,6 +168,22 @@ std::string BinaryFigures(const RunReport& r) {
   return cards;
 }
 
+// Residuals binned by sqrt(n) (5 to 40 bins) between their 0.5% and 99.5%
+// quantiles, so that a few outliers do not squeeze the rest into one bar.
+std::string ResidualFigure(const RunReport& r) {
+  constexpr double kTail = 0.005;
+  std::vector<double> residuals(r.predicted.size());
+  for (size_t i = 0; i < residuals.size(); ++i) residuals[i] = r.actual[i] - r.predicted[i];
+  const int bins = static_cast<int>(std::clamp<double>(std::sqrt(static_cast<double>(residuals.size())), 5, 40));
+  const Histogram h = MakeHistogram(residuals, bins, kTail);
+  std::string caption = fmt::format("Residuals of all {} test rows.", WithThousands(residuals.size()));
+  if (h.clamped > 0) {
+    caption += fmt::format(" The {} beyond the 0.5% and 99.5% quantiles are counted in the end bins.",
+                           WithThousands(h.clamped));
+  }
+  return Figure(ResidualChart(h), caption);
+}
+
 std::vector<Section> BuildSections(const RunReport& r) {
   std::vector<Section> sections;
   if (!r.metrics.empty()) sections.push_back({"sec-metrics", "Metrics", MetricsTable(r.metrics)});
@@ -194,8 +210,7 @@ std::vector<Section> BuildSections(const RunReport& r) {
     sections.push_back(
         {"sec-regression", "Test set",
          "<div class=\"cards\">" + Figure(PredictedActualChart(r.predicted, r.actual, rows), shown) +
-             Figure(ResidualChart(r.predicted, r.actual),
-                    fmt::format("Histogram of the residuals of all {} test rows.", WithThousands(r.predicted.size()))) +
+             ResidualFigure(r) +
              "</div>"});
   }
   const bool has_loss = std::any_of(r.loss_history.begin(), r.loss_history.end(),
