@@ -76,6 +76,93 @@ struct Moments {
   std::vector<double> m2;
 };
 
+// Chan's pairwise update: folds b into a.
+void MergeMoments(Moments& a, const Moments& b) {
+  const auto na = static_cast<double>(a.n);
+  const auto nb = static_cast<double>(b.n);
+  const double n = na + nb;
+  for (size_t j = 0; j < a.mean.size(); ++j) {
+    const double delta = b.mean[j] - a.mean[j];
+    a.mean[j] += delta * nb / n;
+    a.m2[j] += b.m2[j] + delta * delta * na * nb / n;
+  }
+  a.n += b.n;
+}
+
+// Welford per block, merged with Chan's pairwise update: stable for
+// features whose mean is large against their spread.
+Moments DenseMoments(const Stage& stage, const Context& ctx, const Column& c) {
+  const auto dim = static_cast<size_t>(c.type().dim);
+  return ReduceVectorRows(
+      stage, ctx, c, Moments{0, std::vector<double>(dim, 0.0), std::vector<double>(dim, 0.0)},
+      [&](Moments& s, std::span<const float> row) {
+        ++s.n;
+        const double inv = 1.0 / static_cast<double>(s.n);
+        for (size_t j = 0; j < dim; ++j) {
+          const double d = row[j] - s.mean[j];
+          s.mean[j] += d * inv;
+          s.m2[j] += d * (row[j] - s.mean[j]);
+        }
+      },
+      MergeMoments);
+}
+
+// Sparse rows touch only their stored entries: per block, Welford over each
+// feature's stored values, then the block's implicit zeros are merged in
+// as one group (count rows - stored, mean 0, M2 0) with Chan's update, and
+// blocks are merged as in DenseMoments. Work is O(stored entries + dim per
+// block) instead of O(rows x dim).
+Moments SparseMoments(const Stage& stage, const Context& ctx, const Column& c) {
+  const auto dim = static_cast<size_t>(c.type().dim);
+  struct Counted {
+    Moments m;
+    size_t rows = 0;
+  };
+  const Moments init{0, std::vector<double>(dim, 0.0), std::vector<double>(dim, 0.0)};
+  Counted total = ParallelReduce(
+      ctx, c.length(), kDefaultBlockRows, Counted{init, 0},
+      [&](const BlockRange& r) {
+        Counted part{init, 0};
+        std::vector<int64_t> stored(dim, 0);
+        double* mean = part.m.mean.data();
+        double* m2 = part.m.m2.data();
+        for (size_t i = r.begin; i < r.end; ++i) {
+          if (!c.IsValid(i)) continue;
+          ++part.rows;
+          const SparseRow row = c.SparseRowAt(i);
+          for (size_t k = 0; k < row.indices.size(); ++k) {
+            const auto j = static_cast<size_t>(row.indices[k]);
+            const double v = row.values[k];
+            const double d = v - mean[j];
+            mean[j] += d / static_cast<double>(++stored[j]);
+            m2[j] += d * (v - mean[j]);
+          }
+        }
+        const auto n = static_cast<double>(part.rows);
+        for (size_t j = 0; j < dim && n > 0; ++j) {
+          // Merge the (rows - stored) zeros: delta = 0 - mean.
+          const auto nz = static_cast<double>(stored[j]);
+          const double zeros = n - nz;
+          m2[j] += mean[j] * mean[j] * nz * zeros / n;
+          mean[j] = mean[j] * nz / n;
+        }
+        part.m.n = static_cast<int64_t>(part.rows);
+        return part;
+      },
+      [&](Counted a, Counted b) {
+        if (b.rows == 0) return a;
+        if (a.rows == 0) return b;
+        MergeMoments(a.m, b.m);
+        a.rows += b.rows;
+        return a;
+      });
+  if (total.rows == 0) {
+    throw InvalidArgument(fmt::format("{}: column '{}' has no non-null rows to fit on", stage.class_name(),
+                                      stage.params().GetString("inputCol")));
+  }
+  return total.m;
+}
+
 AffineMap StandardAffine(const ParamMap& p, const std::vector<double>& mean, const std::vector<double>& sd) {
   const bool with_mean = p.GetBool("withMean");
   const bool with_std = p.GetBool("withStd");
@@ -210,30 +297,7 @@ ModelPtr StandardScaler::Fit(const DataFrame& input, const Context& ctx) const {
   TransformSchema(input.schema());
   const Column& c = *input.column(params().GetString("inputCol"));
   const auto dim = static_cast<size_t>(c.type().dim);
-  // Welford per block, merged with Chan's pairwise update: stable for
-  // features whose mean is large against their spread.
-  const Moments m = ReduceVectorRows(
-      *this, ctx, c, Moments{0, std::vector<double>(dim, 0.0), std::vector<double>(dim, 0.0)},
-      [&](Moments& s, std::span<const float> row) {
-        ++s.n;
-        const double inv = 1.0 / static_cast<double>(s.n);
-        for (size_t j = 0; j < dim; ++j) {
-          const double d = row[j] - s.mean[j];
-          s.mean[j] += d * inv;
-          s.m2[j] += d * (row[j] - s.mean[j]);
-        }
-      },
-      [&](Moments& a, const Moments& b) {
-        const auto na = static_cast<double>(a.n);
-        const auto nb = static_cast<double>(b.n);
-        const double n = na + nb;
-        for (size_t j = 0; j < dim; ++j) {
-          const double delta = b.mean[j] - a.mean[j];
-          a.mean[j] += delta * nb / n;
-          a.m2[j] += b.m2[j] + delta * delta * na * nb / n;
-        }
-        a.n += b.n;
-      });
+  const Moments m = c.type().id == TypeId::kSparseVector ? SparseMoments(*this, ctx, c) : DenseMoments(*this, ctx, c);
   std::vector<double> sd(dim, 0.0);
   if (m.n > 1) {
     for (size_t j = 0; j < dim; ++j) sd[j] = std::sqrt(m.m2[j] / static_cast<double>(m.n - 1));

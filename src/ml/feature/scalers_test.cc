@@ -135,6 +135,45 @@ void ExpectHead(const Rows& actual, const nlohmann::json& head, const std::funct
   }
 }
 
+TEST(StandardScalerTest, SparseInputOverManyBlocksMatchesTwoPassMoments) {
+  // 40000 rows (three row blocks), 4 features stored in a fifth to a half of
+  // the rows, with a large offset on feature 2: the sparse fit (stored
+  // entries only, zeros merged per block) against a plain two-pass mean and
+  // sample variance over every value, zeros included.
+  constexpr size_t kRows = 40000;
+  constexpr int32_t kDim = 4;
+  std::vector<int64_t> offsets{0};
+  std::vector<int32_t> indices;
+  std::vector<float> values;
+  std::vector<double> dense(kRows * kDim, 0.0);
+  for (size_t i = 0; i < kRows; ++i) {
+    for (int32_t j = 0; j < kDim; ++j) {
+      if ((i * 7 + static_cast<size_t>(j) * 3) % (static_cast<size_t>(j) + 2) != 0) continue;
+      const float v = static_cast<float>((j == 2 ? 1000.0 : 0.0) + std::sin(0.001 * static_cast<double>(i) + j));
+      indices.push_back(j);
+      values.push_back(v);
+      dense[i * kDim + static_cast<size_t>(j)] = v;
+    }
+    offsets.push_back(static_cast<int64_t>(indices.size()));
+  }
+  const DataFrame df = DataFrame::Make({"x"}, {MakeSparseVectorColumn(kDim, offsets, indices, values)});
+  auto model = Fit<StandardScalerModel>("StandardScaler", {}, df, 2);
+  for (size_t j = 0; j < kDim; ++j) {
+    double sum = 0;
+    for (size_t i = 0; i < kRows; ++i) sum += dense[i * kDim + j];
+    const double mean = sum / kRows;
+    double ss = 0;
+    for (size_t i = 0; i < kRows; ++i) ss += (dense[i * kDim + j] - mean) * (dense[i * kDim + j] - mean);
+    EXPECT_NEAR(model->mean()[j], mean, 1e-12 * std::max(1.0, std::abs(mean))) << j;
+    const double sd = std::sqrt(ss / (kRows - 1));
+    EXPECT_NEAR(model->std_dev()[j], sd, 1e-10 * std::max(1.0, sd)) << j;
+  }
+  // Identical for one and two threads (fixed blocks, merged in order).
+  auto one = Fit<StandardScalerModel>("StandardScaler", {}, df, 1);
+  EXPECT_EQ(one->mean(), model->mean());
+  EXPECT_EQ(one->std_dev(), model->std_dev());
+}
+
 TEST(StandardScalerTest, MatchesSklearnOnDatasets) {
   const nlohmann::json golden = testing::LoadGolden("standard_scaler.json");
   for (const auto& [key, g] : golden.items()) {
