@@ -128,28 +128,25 @@ Schema StringIndexer::TransformSchema(const Schema& input) const {
 ModelPtr StringIndexer::Fit(const DataFrame& input, const Context& ctx) const {
   const std::vector<ColumnPair> pairs = CheckIndexerInputs(*this, input.schema());
   const std::string& order = params().GetString("stringOrderType");
-  using Counts = std::unordered_map<std::string, int64_t, StringIndexerModel::StringHash, std::equal_to<>>;
   std::vector<std::vector<std::string>> labels;
   for (const ColumnPair& pair : pairs) {
     const Column& c = *input.column(pair.input);
-    std::vector<Counts> partial(NumBlocks(c.length(), kDefaultBlockRows));
+    std::vector<FlatStringMap> partial(NumBlocks(c.length(), kDefaultBlockRows));
     ParallelFor(ctx, c.length(), kDefaultBlockRows, [&](const BlockRange& r) {
-      Counts& counts = partial[r.index];
+      FlatStringMap& counts = partial[r.index];
       ForEachKey(c, r.begin, r.end, [&](size_t, std::string_view key, bool ok) {
-        if (!ok) return;
-        auto it = counts.find(key);
-        if (it == counts.end()) {
-          counts.emplace(std::string(key), 1);
-        } else {
-          ++it->second;
-        }
+        if (ok) ++counts.FindOrInsert(key, FlatStringMap::HashOf(key), 0);
       });
     });
-    Counts total;
-    for (Counts& part : partial) {
-      for (auto& [key, count] : part) total[key] += count;
+    FlatStringMap total;
+    for (const FlatStringMap& part : partial) {
+      part.ForEach([&](std::string_view key, int64_t count) {
+        total.FindOrInsert(key, FlatStringMap::HashOf(key), 0) += count;
+      });
     }
-    std::vector<std::pair<std::string, int64_t>> entries(total.begin(), total.end());
+    std::vector<std::pair<std::string, int64_t>> entries;
+    entries.reserve(total.size());
+    total.ForEach([&](std::string_view key, int64_t count) { entries.emplace_back(std::string(key), count); });
     auto by_label = [](const auto& a, const auto& b) { return a.first < b.first; };
     if (order == "frequencyDesc") {
       std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
@@ -177,9 +174,8 @@ StringIndexerModel::StringIndexerModel(ParamMap params, std::string uid, Schema 
                                        std::vector<std::vector<std::string>> labels)
     : Model(std::move(params), std::move(uid), std::move(input_schema)), labels_(std::move(labels)) {
   for (const auto& list : labels_) {
-    LabelMap& map = index_.emplace_back();
-    map.reserve(list.size());
-    for (size_t i = 0; i < list.size(); ++i) map.emplace(list[i], static_cast<int32_t>(i));
+    FlatStringMap& map = index_.emplace_back(list.size());
+    for (size_t i = 0; i < list.size(); ++i) map.FindOrInsert(list[i], FlatStringMap::HashOf(list[i]), static_cast<int64_t>(i));
   }
 }
 
@@ -208,13 +204,13 @@ DataFrame StringIndexerModel::Transform(const DataFrame& input, const Context& c
   DataFrame frame = input;
   for (size_t k = 0; k < pairs.size(); ++k) {
     const Column& c = *input.column(pairs[k].input);
-    const LabelMap& map = index_[k];
+    const FlatStringMap& map = index_[k];
     const auto unknown = static_cast<double>(labels_[k].size());
     ColumnPtr out = BuildDoubleColumn(ctx, n, [&](size_t begin, size_t end, double* o) {
       ForEachKey(c, begin, end, [&](size_t i, std::string_view key, bool ok) {
         if (ok) {
-          if (auto it = map.find(key); it != map.end()) {
-            o[i] = it->second;
+          if (const int64_t* index = map.Find(key)) {
+            o[i] = static_cast<double>(*index);
             return;
           }
         }

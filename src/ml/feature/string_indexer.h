@@ -5,9 +5,9 @@
 
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "ml/feature/string_map.h"
 #include "ml/pipeline/registry.h"
 #include "ml/pipeline/stage.h"
 
@@ -52,15 +52,9 @@ class StringIndexerModel final : public Model {
   DataFrame Transform(const DataFrame& input, const Context& ctx) const override;
   void SaveData(ArtifactWriter& writer) const override;
 
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using LabelMap = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
-
  private:
   std::vector<std::vector<std::string>> labels_;
-  std::vector<LabelMap> index_;  // label -> index, per input column
+  std::vector<FlatStringMap> index_;  // label -> index, per input column
 };
 
 /// Params: inputCol (numeric indices), outputCol (default "<uid>__output"),
