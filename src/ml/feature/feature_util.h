@@ -67,6 +67,12 @@ class SparseVectorBuilder {
   void EndRow() { offsets_.push_back(static_cast<int64_t>(indices_.size())); }
   ColumnPtr Finish();
 
+  /// What has been built so far: rows() + 1 offsets from 0, then the entries.
+  size_t rows() const { return offsets_.size() - 1; }
+  std::span<const int64_t> offsets() const { return offsets_; }
+  std::span<const int32_t> indices() const { return indices_; }
+  std::span<const float> values() const { return values_; }
+
  private:
   int32_t dim_;
   std::vector<int64_t> offsets_;

@@ -37,6 +37,31 @@ TEST(OneHotEncoderTest, DropLastByDefault) {
   testing::ExpectSameFromTwoThreads(*model, Codes());
 }
 
+TEST(OneHotEncoderTest, ManyRowBlocksStitchInOrder) {
+  // 40000 rows: more than one row block, so the per-block parts are stitched
+  // at their prefix offsets. Row i holds code i % 5; dropLast drops code 4.
+  constexpr size_t kRows = 40000;
+  std::vector<double> codes(kRows);
+  for (size_t i = 0; i < kRows; ++i) codes[i] = static_cast<double>(i % 5);
+  const DataFrame df = DataFrame::Make({"a"}, {MakeColumn(codes)});
+  auto model = FitEncoder({{"inputCol", "a"}, {"outputCol", "va"}}, df);
+  for (int threads : {1, 2}) {
+    const DataFrame out = model->Transform(df, Context::Default(threads));
+    const Column& va = *out.column("va");
+    ASSERT_EQ(va.length(), kRows);
+    for (size_t i = 0; i < kRows; ++i) {
+      const SparseRow row = va.SparseRowAt(i);
+      if (i % 5 == 4) {
+        ASSERT_EQ(row.indices.size(), 0u) << i;
+      } else {
+        ASSERT_EQ(row.indices.size(), 1u) << i;
+        ASSERT_EQ(row.indices[0], static_cast<int32_t>(i % 5)) << i;
+        ASSERT_EQ(row.values[0], 1.0f) << i;
+      }
+    }
+  }
+}
+
 TEST(OneHotEncoderTest, HandleInvalidErrorAndKeep) {
   const DataFrame test = DataFrame::Make({"a"}, {MakeNullableColumn<double>({1, 3, -1, std::nullopt, 2})});
   auto error = FitEncoder({{"inputCol", "a"}, {"outputCol", "v"}}, Codes());

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "core/parallel_for.h"
@@ -102,13 +104,41 @@ ColumnPtr BuildSparseVectorColumn(const Context& ctx, size_t rows, int32_t dim,
     fill(0, rows, builder);
     return builder.Finish();
   }
-  std::vector<ColumnPtr> parts(NumBlocks(rows, kDefaultBlockRows));
-  ParallelFor(ctx, rows, kDefaultBlockRows, [&](const BlockRange& r) {
-    SparseVectorBuilder builder(dim, r.end - r.begin);
-    fill(r.begin, r.end, builder);
-    parts[r.index] = builder.Finish();
+  // Blocks build into their own builders, then are copied once, in
+  // parallel, into the column's buffers at their prefix offsets.
+  const size_t blocks = NumBlocks(rows, kDefaultBlockRows);
+  std::vector<SparseVectorBuilder> parts;
+  parts.reserve(blocks);
+  for (size_t b = 0; b < blocks; ++b) parts.emplace_back(dim, std::min(kDefaultBlockRows, rows - b * kDefaultBlockRows));
+  ParallelFor(ctx, rows, kDefaultBlockRows, [&](const BlockRange& r) { fill(r.begin, r.end, parts[r.index]); });
+  std::vector<size_t> base(blocks + 1, 0);
+  for (size_t b = 0; b < blocks; ++b) {
+    EMBER_CHECK(parts[b].rows() == std::min(kDefaultBlockRows, rows - b * kDefaultBlockRows),
+                "sparse block {} holds {} rows", b, parts[b].rows());
+    base[b + 1] = base[b] + parts[b].indices().size();
+  }
+  const size_t nnz = base[blocks];
+  auto offsets = Buffer::Allocate((rows + 1) * sizeof(int64_t));
+  auto indices = Buffer::Allocate(nnz * sizeof(int32_t));
+  auto values = Buffer::Allocate(nnz * sizeof(float));
+  int64_t* o = offsets->mutable_as<int64_t>();
+  int32_t* idx = indices->mutable_as<int32_t>();
+  float* val = values->mutable_as<float>();
+  o[0] = 0;
+  ParallelFor(ctx, blocks, 1, [&](const BlockRange& r) {
+    const size_t b = r.begin;
+    const SparseVectorBuilder& part = parts[b];
+    const auto shift = static_cast<int64_t>(base[b]);
+    const std::span<const int64_t> ends = part.offsets().subspan(1);
+    int64_t* out = o + b * kDefaultBlockRows + 1;
+    for (size_t i = 0; i < ends.size(); ++i) out[i] = ends[i] + shift;
+    if (!part.indices().empty()) {
+      std::memcpy(idx + base[b], part.indices().data(), part.indices().size_bytes());
+      std::memcpy(val + base[b], part.values().data(), part.values().size_bytes());
+    }
   });
-  return Column::Concat(parts);
+  return Column::Make(DataType::SparseVector(dim), rows,
+                      {.values = std::move(values), .offsets = std::move(offsets), .indices = std::move(indices)});
 }
 
 ColumnPtr WithValidityOf(const ColumnPtr& out, const Column& like) {
