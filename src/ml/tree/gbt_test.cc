@@ -151,7 +151,9 @@ TEST(ColsampleByTreeTest, TreesSplitOnlyOnTheirDrawnFeatures) {
     const auto allowed = SampleTreeFeatures(4, 0.5, 11, t);
     ASSERT_EQ(allowed.size(), 2u);
     for (int32_t f : trees[t].feature) {
-      if (f >= 0) EXPECT_TRUE(f == allowed[0] || f == allowed[1]) << "tree " << t << " splits on " << f;
+      if (f >= 0) {
+        EXPECT_TRUE(f == allowed[0] || f == allowed[1]) << "tree " << t << " splits on " << f;
+      }
     }
   }
   EXPECT_EQ(FitClassifier(train, params, 2)->ToDebugString(), model->ToDebugString());
@@ -185,6 +187,17 @@ TEST(GBTEarlyStoppingTest, ValidationRowsStopTrainingAndAreNotTrainedOn) {
     for (size_t m = 1; m < model->history().validation_loss.size(); ++m) {
       EXPECT_GT(model->history().validation_loss[m], model->history().validation_loss[m - 1]);
     }
+    // The per-round losses (what the tracking layer logs) survive save/load.
+    const std::string dir =
+        (fs::temp_directory_path() / ("ember-gbt-history-" + std::to_string(::getpid()))).string();
+    StageRegistry registry;
+    RegisterTreeStages(registry);
+    SaveStage(*model, dir);
+    auto loaded = std::dynamic_pointer_cast<const TreeClassificationModel>(LoadStageAs<Model>(registry, dir));
+    fs::remove_all(dir);
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->history().training_loss, model->history().training_loss);
+    EXPECT_EQ(loaded->history().validation_loss, model->history().validation_loss);
     // The same single tree as training on the training rows alone.
     auto reference = FitClassifier(train_only, {{"maxIter", 1}, {"maxDepth", 2}});
     EXPECT_EQ(Doubles(model->Transform(train_only, Context::Default(1)), "rawPrediction"),
