@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Feature-pipeline benchmark: ember vs scikit-learn's ColumnTransformer, one run.
 
-usage: bench/features.py BUILD_DIR [--rows 1e7] [--threads 2]
+usage: bench/features.py BUILD_DIR [--rows 1e6,1e7] [--threads 2]
 
 Writes bench/data/features_<rows>.csv once (seeded numpy): two string
 columns (c1: 20 levels, c2: 1000 levels, Zipf-like) and three float columns.
@@ -9,7 +9,7 @@ ember: StringIndexer -> OneHotEncoder -> VectorAssembler -> StandardScaler
 (fit + transform, timed in-process after loading). scikit-learn:
 ColumnTransformer(OneHotEncoder on c1, c2; StandardScaler on n1..n3)
 fit_transform, timed in-process after pandas.read_csv. Prints rows/s and the
-ratio; writes bench/results/features.json.
+ratio for each size; writes bench/results/features.json.
 """
 import argparse, json, os, subprocess, sys
 
@@ -45,27 +45,31 @@ def run(cmd):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build_dir")
-    ap.add_argument("--rows", type=float, default=1e7)
+    ap.add_argument("--rows", default="1e6,1e7", help="comma-separated row counts")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     a = ap.parse_args()
-    n = int(a.rows)
     os.makedirs(os.path.join(HERE, "data"), exist_ok=True)
-    path = os.path.join(HERE, "data", f"features_{n}.csv")
-    if not os.path.exists(path):
-        make_data(path, n)
-    e = run([os.path.join(a.build_dir, "bench", "ember_bench_features"), path, "--threads", str(a.threads)])
-    s = run(["/usr/bin/python3", "-c", SKLEARN, path])
-    res = dict(rows=n, threads=a.threads, ember=e, sklearn=s, speedup=s["fit_transform_seconds"] / e["fit_transform_seconds"])
+    results = dict(threads=a.threads, sizes={})
+    for n in [int(float(r)) for r in a.rows.split(",")]:
+        path = os.path.join(HERE, "data", f"features_{n}.csv")
+        if not os.path.exists(path):
+            make_data(path, n)
+        e = run([os.path.join(a.build_dir, "bench", "ember_bench_features"), path, "--threads", str(a.threads)])
+        s = run(["/usr/bin/python3", "-c", SKLEARN, path])
+        results["sizes"][n] = dict(ember=e, sklearn=s, speedup=s["fit_transform_seconds"] / e["fit_transform_seconds"])
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", "features.json"), "w") as f:
-        json.dump(res, f, indent=1)
-    print(f"\nFeature pipeline, {n:,} rows (2 string + 3 numeric columns), {a.threads} threads\n")
-    print("| engine | fit+transform s | rows/s | output dim |")
-    print("|---|---|---|---|")
-    print(f"| scikit-learn ColumnTransformer | {s['fit_transform_seconds']:.2f} | {s['rows_per_second']:,.0f} | {s['output_dim']} |")
-    print(f"| ember StringIndexer+OneHotEncoder+VectorAssembler+StandardScaler | {e['fit_transform_seconds']:.2f} | "
-          f"{e['rows_per_second']:,.0f} | {e['output_dim']} |")
-    print(f"\nember is {res['speedup']:.1f}x faster")
+        json.dump(results, f, indent=1)
+    print(f"\nFeature pipeline (2 string + 3 numeric columns), {a.threads} threads\n")
+    print("| rows | engine | fit+transform s | rows/s | output dim | ember speed-up |")
+    print("|---|---|---|---|---|---|")
+    for n, r in results["sizes"].items():
+        e, s = r["ember"], r["sklearn"]
+        print(f"| {n:,} | scikit-learn ColumnTransformer | {s['fit_transform_seconds']:.2f} | "
+              f"{s['rows_per_second']:,.0f} | {s['output_dim']} | |")
+        print(f"| {n:,} | ember StringIndexer+OneHotEncoder+VectorAssembler+StandardScaler | "
+              f"{e['fit_transform_seconds']:.2f} | {e['rows_per_second']:,.0f} | {e['output_dim']} | "
+              f"{r['speedup']:.1f}x |")
 
 
 if __name__ == "__main__":
