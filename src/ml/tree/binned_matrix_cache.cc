@@ -97,9 +97,8 @@ std::shared_ptr<const BinnedMatrix> CachedBinnedMatrix(const Column& features, s
   auto matrix = std::make_shared<const BinnedMatrix>(BinnedMatrix::Build(features, weights, options, ctx));
   std::lock_guard<std::mutex> lock(cache.mutex);
   ++cache.builds;
-  const bool present = std::any_of(cache.entries.begin(), cache.entries.end(), [&](const Entry& e) {
-    return e.key == key && e.buffer.lock() == values;
-  });
+  const bool present = std::any_of(cache.entries.begin(), cache.entries.end(),
+                                   [&](const Entry& e) { return e.key == key && e.buffer.lock() == values; });
   if (!present) {
     if (cache.entries.size() >= kBinnedMatrixCacheEntries) {
       cache.entries.erase(std::min_element(cache.entries.begin(), cache.entries.end(),

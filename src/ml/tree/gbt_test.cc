@@ -1,14 +1,13 @@
 // Boosting beyond Spark: softmax multiclass, per-tree feature sampling,
 // early stopping with patience, per-round losses, and the binned-matrix
 // cache shared by repeated fits.
-#include <cmath>
-#include <filesystem>
-#include <set>
-
+#include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
+#include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/random.h"
 #include "ml/pipeline/persistence.h"
@@ -178,8 +177,9 @@ DataFrame FlippedValidation(bool with_validation) {
 TEST(GBTEarlyStoppingTest, ValidationRowsStopTrainingAndAreNotTrainedOn) {
   const DataFrame both = FlippedValidation(true), train_only = FlippedValidation(false);
   for (int patience : {1, 3}) {
-    auto model = FitClassifier(both, {{"maxIter", 20}, {"maxDepth", 2}, {"validationIndicatorCol", "isVal"},
-                                      {"earlyStoppingRounds", patience}});
+    auto model = FitClassifier(
+        both,
+        {{"maxIter", 20}, {"maxDepth", 2}, {"validationIndicatorCol", "isVal"}, {"earlyStoppingRounds", patience}});
     // Round 1 is the best; the loss then worsens for `patience` rounds.
     EXPECT_EQ(model->num_trees(), 1);
     EXPECT_EQ(model->history().validation_loss.size(), static_cast<size_t>(1 + patience));
@@ -188,8 +188,7 @@ TEST(GBTEarlyStoppingTest, ValidationRowsStopTrainingAndAreNotTrainedOn) {
       EXPECT_GT(model->history().validation_loss[m], model->history().validation_loss[m - 1]);
     }
     // The per-round losses (what the tracking layer logs) survive save/load.
-    const std::string dir =
-        (fs::temp_directory_path() / ("ember-gbt-history-" + std::to_string(::getpid()))).string();
+    const std::string dir = (fs::temp_directory_path() / ("ember-gbt-history-" + std::to_string(::getpid()))).string();
     StageRegistry registry;
     RegisterTreeStages(registry);
     SaveStage(*model, dir);
@@ -213,8 +212,11 @@ TEST(GBTEarlyStoppingTest, PatienceKeepsTheBestRound) {
   df = df.WithColumn("isVal", MakeColumn(is_val));
   for (int patience : {1, 4}) {
     const double tol = 0.001;
-    auto model = FitClassifier(df, {{"maxIter", 100}, {"maxDepth", 6}, {"stepSize", 0.7},
-                                    {"validationIndicatorCol", "isVal"}, {"validationTol", tol},
+    auto model = FitClassifier(df, {{"maxIter", 100},
+                                    {"maxDepth", 6},
+                                    {"stepSize", 0.7},
+                                    {"validationIndicatorCol", "isVal"},
+                                    {"validationTol", tol},
                                     {"earlyStoppingRounds", patience}});
     const auto& v = model->history().validation_loss;
     ASSERT_LT(v.size(), 100u) << "patience " << patience;
