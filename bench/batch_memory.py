@@ -87,7 +87,7 @@ def main():
             r = timed(cmd, args.threads)
             if r["rows"] != rows:
                 sys.exit(f"{name} read {r['rows']} rows of {rows}")
-            results.append(dict(reader=name, rows=rows, csv_mb=round(mb, 1), **r))
+            results.append(dict(reader=name, csv_mb=round(mb, 1), **r))
             print(f"{name:18s} {rows:>9d} rows {mb:7.1f} MB: {r['seconds']:7.2f} s, peak RSS {r['peak_rss_mb']:7.1f} MB",
                   file=sys.stderr)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
