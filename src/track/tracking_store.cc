@@ -402,6 +402,23 @@ std::vector<InputLineage> TrackingStore::Inputs(const std::string& run_id) const
   return out;
 }
 
+std::vector<TrackingStore::RunValues> TrackingStore::ValuesOf(const std::vector<std::string>& run_ids) const {
+  std::vector<RunValues> out(run_ids.size());
+  Statement params = impl_->db.Prepare("SELECT key, value FROM params WHERE run_id = ?");
+  Statement metrics = impl_->db.Prepare("SELECT key, value FROM latest_metrics WHERE run_id = ?");
+  for (size_t i = 0; i < run_ids.size(); ++i) {
+    params.Bind(1, run_ids[i]);
+    while (params.Step()) out[i].params.emplace_hint(out[i].params.end(), params.ColumnText(0), params.ColumnText(1));
+    params.Reset();
+    metrics.Bind(1, run_ids[i]);
+    while (metrics.Step()) {
+      out[i].metrics.emplace_hint(out[i].metrics.end(), metrics.ColumnText(0), metrics.ColumnDouble(1));
+    }
+    metrics.Reset();
+  }
+  return out;
+}
+
 void TrackingStore::DeleteRun(const std::string& run_id) {
   Database& db = impl_->db;
   {

@@ -154,6 +154,11 @@ TEST(TrackingStoreTest, ListAndFilter) {
   } catch (const NotFound& e) {
     EXPECT_NE(std::string(e.what()).find("did you mean 'churn'"), std::string::npos) << e.what();
   }
+  const auto values = store.ValuesOf({c, "0123456789abcdef0123456789abcdef", a});
+  ASSERT_EQ(values.size(), 3u);
+  EXPECT_DOUBLE_EQ(values[0].metrics.at("auc"), 0.95);
+  EXPECT_TRUE(values[1].metrics.empty());
+  EXPECT_DOUBLE_EQ(values[2].metrics.at("auc"), 0.75);
   // Newest first.
   const auto all = store.ListRuns({});
   for (size_t i = 1; i < all.size(); ++i) EXPECT_GE(all[i - 1].start_ms, all[i].start_ms);
