@@ -63,10 +63,10 @@ std::vector<CurvePoint> DownsampleCurve(std::span<const CurvePoint> points, size
 
 /// One bin of the reliability diagram.
 struct CalibrationBin {
-  double lo = 0, hi = 0;          // the bin's score range
-  double mean_predicted = 0;      // weighted mean score
-  double fraction_positive = 0;   // weighted share of label 1
-  double weight = 0;              // total weight (the row count without weights)
+  double lo = 0, hi = 0;         // the bin's score range
+  double mean_predicted = 0;     // weighted mean score
+  double fraction_positive = 0;  // weighted share of label 1
+  double weight = 0;             // total weight (the row count without weights)
 };
 
 /// Uniform bins over [0, 1]; non-empty bins only. Rows with a score outside

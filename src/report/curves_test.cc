@@ -61,8 +61,8 @@ TEST(CurvesTest, CalibrationBinsByHand) {
   struct Expected {
     double lo, mean, fraction, weight;
   };
-  const std::vector<Expected> expected = {{0.0, 0.1, 0, 1},      {0.1, 0.2, 1, 1},    {0.2, 0.3, 0, 1},
-                                          {0.3, 0.4, 0.5, 2},    {0.5, 0.575, 0.5, 2}, {0.7, 0.8, 0.5, 2},
+  const std::vector<Expected> expected = {{0.0, 0.1, 0, 1},   {0.1, 0.2, 1, 1},     {0.2, 0.3, 0, 1},
+                                          {0.3, 0.4, 0.5, 2}, {0.5, 0.575, 0.5, 2}, {0.7, 0.8, 0.5, 2},
                                           {0.8, 0.9, 1, 1}};
   ASSERT_EQ(bins.size(), expected.size());
   for (size_t b = 0; b < bins.size(); ++b) {

@@ -80,9 +80,9 @@ std::string PipelineDiagram(std::span<const StageBox> stages) {
     // Bold glyphs run wider than the estimate.
     out += SvgText(x + 12, y + 22, TruncateText(s.stage_class, title_width / 1.2, 15), "start", 15,
                    "font-weight=\"600\" fill=\"#24292f\"");
-    out += fmt::format(
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"18\" rx=\"9\" fill=\"{}\"/>", Coord(x + kBoxWidth - 12 - badge_width),
-        Coord(y + 9), Coord(badge_width), s.estimator ? "#f58518" : "#8c959f");
+    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"18\" rx=\"9\" fill=\"{}\"/>",
+                       Coord(x + kBoxWidth - 12 - badge_width), Coord(y + 9), Coord(badge_width),
+                       s.estimator ? "#f58518" : "#8c959f");
     out += SvgText(x + kBoxWidth - 12 - badge_width / 2, y + 22, badge, "middle", 11, "fill=\"#ffffff\"");
     out += SvgText(x + 12, y + 40, TruncateText(s.uid, kBoxWidth - 24, 11), "start", 11, "fill=\"#6e7781\"");
     double line_y = y + 46 + kLine - 4;

@@ -171,9 +171,9 @@ std::string ConfusionMatrixChart(const std::vector<std::vector<double>>& matrix,
     const std::string label = TruncateText(names[j], rotate ? 110 : cell - 4, 12);
     const double cx = left + cell * (j + 0.5);
     if (rotate) {
-      out += SvgText(0, 0, label, "start", 12,
-                     fmt::format("fill=\"#57606a\" transform=\"translate({} {}) rotate(-45)\"", Coord(cx + 4),
-                                 Coord(top - 6)));
+      out += SvgText(
+          0, 0, label, "start", 12,
+          fmt::format("fill=\"#57606a\" transform=\"translate({} {}) rotate(-45)\"", Coord(cx + 4), Coord(top - 6)));
     } else {
       out += SvgText(cx, top - 8, label, "middle", 12, "fill=\"#57606a\"");
     }
@@ -197,8 +197,8 @@ std::string ConfusionMatrixChart(const std::vector<std::vector<double>>& matrix,
       out += SvgText(x + cell / 2, y + cell / 2 + (two_lines ? -2 : font / 3), CountText(v), "middle", font,
                      fmt::format("fill=\"{}\"", fill));
       if (two_lines) {
-        out += SvgText(x + cell / 2, y + cell / 2 + font + 1, fmt::format("{:.1f}%", share * 100), "middle",
-                       font - 2, fmt::format("fill=\"{}\" fill-opacity=\"0.8\"", fill));
+        out += SvgText(x + cell / 2, y + cell / 2 + font + 1, fmt::format("{:.1f}%", share * 100), "middle", font - 2,
+                       fmt::format("fill=\"{}\" fill-opacity=\"0.8\"", fill));
       }
     }
   }
@@ -239,16 +239,15 @@ std::string FeatureImportanceChart(std::span<const std::pair<std::string, double
     const double v = std::isfinite(value) ? value : 0;
     const double x0 = std::min(x(0), x(v)), x1 = std::max(x(0), x(v));
     out += fmt::format("<g><title>{}: {}</title>", EscapeHtml(name), EscapeHtml(FormatValue(value)));
-    out += SvgText(left - 8, y + kRow / 2 + 4, TruncateText(name, kLabelMax, kFont), "end", kFont,
-                   "fill=\"#24292f\"");
+    out += SvgText(left - 8, y + kRow / 2 + 4, TruncateText(name, kLabelMax, kFont), "end", kFont, "fill=\"#24292f\"");
     out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{}\"/>", Coord(x0),
                        Coord(y + 3), Coord(std::max(x1 - x0, 0.5)), Coord(kRow - 6), SeriesColor(0));
     const std::string shown = std::isfinite(value) ? fmt::format("{:.4g}", value) : FormatValue(value);
     out += SvgText(x1 + 6, y + kRow / 2 + 4, shown, "start", 11, "fill=\"#57606a\"");
     out += "</g>";
   }
-  out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#8c959f\"/>", Coord(x(0)),
-                     Coord(top), Coord(axis_y));
+  out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#8c959f\"/>", Coord(x(0)), Coord(top),
+                     Coord(axis_y));
   out += "</svg>";
   return out;
 }

@@ -48,11 +48,11 @@ inline void FillCommon(RunReport& r) {
     r.loss_history[0].values.push_back(0.25 + 0.45 * std::exp(-i / 12.0));
     r.loss_history[1].values.push_back(0.3 + 0.4 * std::exp(-i / 10.0) + 0.0006 * i);
   }
-  const char* features[] = {"tenure", "monthly_charges", "total_charges", "support_calls", "age",
-                            "contract_months", "late_payments", "devices", "streaming_hours", "discount",
-                            "referrals", "plan_vec_0", "plan_vec_1", "plan_vec_2", "region_vec_0",
-                            "region_vec_1", "region_vec_2", "region_vec_3", "region_vec_4", "region_vec_5",
-                            "region_vec_6", "region_vec_7"};
+  const char* features[] = {"tenure",          "monthly_charges", "total_charges", "support_calls",   "age",
+                            "contract_months", "late_payments",   "devices",       "streaming_hours", "discount",
+                            "referrals",       "plan_vec_0",      "plan_vec_1",    "plan_vec_2",      "region_vec_0",
+                            "region_vec_1",    "region_vec_2",    "region_vec_3",  "region_vec_4",    "region_vec_5",
+                            "region_vec_6",    "region_vec_7"};
   for (size_t i = 0; i < std::size(features); ++i) {
     r.feature_importance.push_back({features[i], 1.0 / (1.0 + i * 0.6)});
   }
@@ -64,8 +64,11 @@ inline RunReport BinarySample() {
   r.title = "churn: GBTClassifier";
   r.run_id = "3f2a9c1d0b7e4a55";
   r.task = "binary";
-  r.metrics = {{"areaUnderROC", 0.9123, 0.8871}, {"areaUnderPR", 0.8012, 0.7655}, {"accuracy", 0.8843, 0.861},
-               {"logLoss", std::nullopt, 0.3312}, {kHostileName, 1, 2}};
+  r.metrics = {{"areaUnderROC", 0.9123, 0.8871},
+               {"areaUnderPR", 0.8012, 0.7655},
+               {"accuracy", 0.8843, 0.861},
+               {"logLoss", std::nullopt, 0.3312},
+               {kHostileName, 1, 2}};
   FillCommon(r);
   r.pipeline = SamplePipeline("GBTClassifier");
   uint64_t state = 7;

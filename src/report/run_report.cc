@@ -51,9 +51,7 @@ td.value{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mon
 footer{max-width:1200px;margin:0 auto;padding:0 32px 24px;color:#6e7781;font-size:12px}
 )css";
 
-std::string Cell(const std::optional<double>& v) {
-  return v ? EscapeHtml(FormatValue(*v)) : std::string("\u2014");
-}
+std::string Cell(const std::optional<double>& v) { return v ? EscapeHtml(FormatValue(*v)) : std::string("\u2014"); }
 
 void Validate(const RunReport& r) {
   if (!r.task.empty() && r.task != "binary" && r.task != "multiclass" && r.task != "regression") {
@@ -71,8 +69,8 @@ void Validate(const RunReport& r) {
   }
   for (size_t i = 0; i < r.confusion.size(); ++i) {
     if (r.confusion[i].size() != r.confusion.size()) {
-      throw InvalidArgument(fmt::format("report: the confusion matrix must be square; row {} has {} values, not {}",
-                                        i, r.confusion[i].size(), r.confusion.size()));
+      throw InvalidArgument(fmt::format("report: the confusion matrix must be square; row {} has {} values, not {}", i,
+                                        r.confusion[i].size(), r.confusion.size()));
     }
   }
 }
@@ -155,9 +153,8 @@ std::string BinaryFigures(const RunReport& r) {
                     "the share of positives.");
   }
   // Scores outside [0, 1] are not probabilities: no reliability diagram then.
-  const bool probabilities = std::all_of(r.scores.begin(), r.scores.end(), [](double s) {
-    return !std::isfinite(s) || (s >= 0 && s <= 1);
-  });
+  const bool probabilities =
+      std::all_of(r.scores.begin(), r.scores.end(), [](double s) { return !std::isfinite(s) || (s >= 0 && s <= 1); });
   const std::vector<CalibrationBin> bins = CalibrationBins(r.scores, r.labels, r.weights, kCalibrationBins);
   if (!bins.empty() && probabilities) {
     cards += Figure(CalibrationChart(bins),
@@ -202,22 +199,21 @@ std::vector<Section> BuildSections(const RunReport& r) {
   }
   if (r.task != "binary" && r.task != "multiclass" && !r.predicted.empty()) {
     const std::vector<size_t> rows = SubsampleRows(r.predicted.size(), kMaxScatterPoints);
-    const std::string shown =
-        rows.size() < r.predicted.size()
-            ? fmt::format("{} of {} test rows, evenly spaced.", WithThousands(rows.size()),
-                          WithThousands(r.predicted.size()))
-            : fmt::format("All {} test rows.", WithThousands(rows.size()));
-    sections.push_back(
-        {"sec-regression", "Test set",
-         "<div class=\"cards\">" + Figure(PredictedActualChart(r.predicted, r.actual, rows), shown) +
-             ResidualFigure(r) +
-             "</div>"});
+    const std::string shown = rows.size() < r.predicted.size()
+                                  ? fmt::format("{} of {} test rows, evenly spaced.", WithThousands(rows.size()),
+                                                WithThousands(r.predicted.size()))
+                                  : fmt::format("All {} test rows.", WithThousands(rows.size()));
+    sections.push_back({"sec-regression", "Test set",
+                        "<div class=\"cards\">" + Figure(PredictedActualChart(r.predicted, r.actual, rows), shown) +
+                            ResidualFigure(r) + "</div>"});
   }
-  const bool has_loss = std::any_of(r.loss_history.begin(), r.loss_history.end(),
-                                    [](const Series& s) { return !s.values.empty(); });
+  const bool has_loss =
+      std::any_of(r.loss_history.begin(), r.loss_history.end(), [](const Series& s) { return !s.values.empty(); });
   if (has_loss) {
     sections.push_back({"sec-loss", "Loss per iteration",
-                        "<div class=\"cards\">" + Figure(LossChart(r.loss_history), "Loss after each iteration, one line per series.") + "</div>"});
+                        "<div class=\"cards\">" +
+                            Figure(LossChart(r.loss_history), "Loss after each iteration, one line per series.") +
+                            "</div>"});
   }
   if (!r.feature_importance.empty()) {
     std::vector<std::pair<std::string, double>> top = r.feature_importance;
@@ -228,11 +224,10 @@ std::vector<Section> BuildSections(const RunReport& r) {
       return x != y ? x > y : a.first < b.first;
     });
     if (top.size() > kTopFeatures) top.resize(kTopFeatures);
-    const std::string caption =
-        r.feature_importance.size() > kTopFeatures
-            ? fmt::format("The {} largest of {} features, by magnitude.", kTopFeatures,
-                          WithThousands(r.feature_importance.size()))
-            : fmt::format("All {} features, by magnitude.", r.feature_importance.size());
+    const std::string caption = r.feature_importance.size() > kTopFeatures
+                                    ? fmt::format("The {} largest of {} features, by magnitude.", kTopFeatures,
+                                                  WithThousands(r.feature_importance.size()))
+                                    : fmt::format("All {} features, by magnitude.", r.feature_importance.size());
     sections.push_back({"sec-importance", "Feature importance",
                         "<div class=\"cards\">" + Figure(FeatureImportanceChart(top), caption) + "</div>"});
   }

@@ -24,9 +24,9 @@ inline std::vector<std::string> ExternalReferences(std::string_view html) {
   const std::string text = Lower(html);
   std::vector<std::string> found;
   const auto snippet = [&](size_t at) { return std::string(html.substr(at, 60)); };
-  for (std::string_view bad : {"http://", "https://", "ftp://", "<script", "javascript:", "@import", "<link",
-                               "<img", "<iframe", "<object", "<embed", "<image", "<use", "<base", "<meta http-equiv",
-                               "@font-face"}) {
+  for (std::string_view bad :
+       {"http://", "https://", "ftp://", "<script", "javascript:", "@import", "<link", "<img", "<iframe", "<object",
+        "<embed", "<image", "<use", "<base", "<meta http-equiv", "@font-face"}) {
     for (size_t at = text.find(bad); at != std::string::npos; at = text.find(bad, at + 1)) found.push_back(snippet(at));
   }
   for (std::string_view attribute : {"src=", "href=", "srcset=", "action=", "poster=", "data="}) {

@@ -12,12 +12,23 @@ std::string EscapeHtml(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -174,13 +185,9 @@ Chart::Chart(ChartOptions options) : options_(std::move(options)) {
   bottom_ = legend_top_ - (options_.x_label.empty() ? 26 : 44);
 }
 
-double Chart::X(double x) const {
-  return left_ + (x - x_ticks_.lo) / (x_ticks_.hi - x_ticks_.lo) * (right_ - left_);
-}
+double Chart::X(double x) const { return left_ + (x - x_ticks_.lo) / (x_ticks_.hi - x_ticks_.lo) * (right_ - left_); }
 
-double Chart::Y(double y) const {
-  return bottom_ - (y - y_ticks_.lo) / (y_ticks_.hi - y_ticks_.lo) * (bottom_ - top_);
-}
+double Chart::Y(double y) const { return bottom_ - (y - y_ticks_.lo) / (y_ticks_.hi - y_ticks_.lo) * (bottom_ - top_); }
 
 void Chart::Line(std::span<const double> xs, std::span<const double> ys, const Stroke& stroke) {
   // One polyline per run of finite points: a gap in the data stays a gap.
