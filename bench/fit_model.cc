@@ -19,16 +19,16 @@
 // fit_peak_rss_bytes (the peak resident set from just before Fit to just
 // after it, Linux's /proc/self/clear_refs reset) and peak_rss_bytes (the
 // whole run's, VmHWM at exit).
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "io/ember_file.h"
@@ -105,8 +105,8 @@ Assembled ReadStreamed(const std::string& path, const std::string& label, const 
   const ember::DataType label_type = out.raw_schema.field(out.raw_schema.IndexOf(label)).type;
   const size_t label_width = label_type.is_numeric() ? label_type.fixed_width() : 0;
   if (label_width == 0) {
-    throw ember::InvalidArgument(fmt::format("{}: label column '{}' must be numeric, got {}", path, label,
-                                             label_type.ToString()));
+    throw ember::InvalidArgument(
+        fmt::format("{}: label column '{}' must be numeric, got {}", path, label, label_type.ToString()));
   }
   auto labels = ember::Buffer::Allocate(rows * label_width);
   size_t at = 0;
@@ -184,8 +184,7 @@ int Run(int argc, char** argv) {
   }
   const ember::DataFrame& assembled = data.frame;
   const size_t rows = assembled.num_rows();
-  const size_t matrix_bytes =
-      rows * static_cast<size_t>(assembled.column("features")->type().dim) * sizeof(float);
+  const size_t matrix_bytes = rows * static_cast<size_t>(assembled.column("features")->type().dim) * sizeof(float);
   const size_t train_rows = rows * 8 / 10;
   const ember::DataFrame train = assembled.Slice(0, train_rows);
   const ember::DataFrame test = assembled.Slice(train_rows, rows - train_rows);
@@ -209,9 +208,8 @@ int Run(int argc, char** argv) {
     // The assembler is part of the saved model so that it scores the raw
     // table (label column optional) as it is read from disk.
     t0 = Clock::now();
-    const ember::PipelineModel pipeline(
-        {std::dynamic_pointer_cast<const ember::Transformer>(assembler_stage), model},
-        ember::MakeUid("PipelineModel"), data.raw_schema);
+    const ember::PipelineModel pipeline({std::dynamic_pointer_cast<const ember::Transformer>(assembler_stage), model},
+                                        ember::MakeUid("PipelineModel"), data.raw_schema);
     ember::SaveStage(pipeline, save_dir, ember::SaveMode::kOverwrite);
     save_s = Since(t0);
   }

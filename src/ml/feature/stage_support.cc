@@ -109,7 +109,8 @@ ColumnPtr BuildSparseVectorColumn(const Context& ctx, size_t rows, int32_t dim,
   const size_t blocks = NumBlocks(rows, kDefaultBlockRows);
   std::vector<SparseVectorBuilder> parts;
   parts.reserve(blocks);
-  for (size_t b = 0; b < blocks; ++b) parts.emplace_back(dim, std::min(kDefaultBlockRows, rows - b * kDefaultBlockRows));
+  for (size_t b = 0; b < blocks; ++b)
+    parts.emplace_back(dim, std::min(kDefaultBlockRows, rows - b * kDefaultBlockRows));
   ParallelFor(ctx, rows, kDefaultBlockRows, [&](const BlockRange& r) { fill(r.begin, r.end, parts[r.index]); });
   std::vector<size_t> base(blocks + 1, 0);
   for (size_t b = 0; b < blocks; ++b) {

@@ -76,7 +76,8 @@ class FlatStringMap {
     return c;
   }
   bool Equal(const Entry& e, std::string_view key) const {
-    return e.length == key.size() && (key.empty() || std::memcmp(arena_.data() + e.offset, key.data(), key.size()) == 0);
+    return e.length == key.size() &&
+           (key.empty() || std::memcmp(arena_.data() + e.offset, key.data(), key.size()) == 0);
   }
   void Rehash(size_t capacity) {
     slots_.assign(capacity, Slot{0, -1});

@@ -8,7 +8,6 @@
 #include <cmath>
 
 #include "core/parallel_for.h"
-
 #include "core/random.h"
 #include "ml/linear/design.h"
 #include "ml/linear/logistic_objective.h"

@@ -61,12 +61,12 @@ struct Partial {
 };
 
 struct DenseBinomialInputs {
-  const float* x;          // row-major rows x dim
-  const double* labels;    // 0 or 1
-  const double* weights;   // nullptr: every row weighs 1
+  const float* x;         // row-major rows x dim
+  const double* labels;   // 0 or 1
+  const double* weights;  // nullptr: every row weighs 1
   size_t dim;
-  const double* coef;      // dim coefficients on the raw features
-  double offset;           // the intercept on the raw features
+  const double* coef;  // dim coefficients on the raw features
+  double offset;       // the intercept on the raw features
 };
 
 // Rows per batch: 64 rows of 28 floats (7 KB) stay in L1 between the margin
@@ -84,8 +84,7 @@ constexpr size_t kBatch = 64;
 // The order of every sum depends on the row range only (fixed blocks): the
 // result is the same for any thread count.
 template <bool kWeighted>
-double DenseBinomialRange(const DenseBinomialInputs& in, size_t begin, size_t end, double* grad,
-                          double* residual_sum) {
+double DenseBinomialRange(const DenseBinomialInputs& in, size_t begin, size_t end, double* grad, double* residual_sum) {
   const size_t d = in.dim;
   const double* c = in.coef;
   double margin[kBatch], residual[kBatch];
@@ -246,13 +245,13 @@ double LogisticObjective::operator()(std::span<const double> theta, std::span<do
     }
     return p;
   };
-  const Partial total = ParallelReduce(ctx_, design_.rows, kDefaultBlockRows, Partial{}, block,
-                                       [width](Partial a, Partial b) {
-                                         if (a.grad.empty()) return b;
-                                         a.loss += b.loss;
-                                         for (size_t j = 0; j < width; ++j) a.grad[j] += b.grad[j];
-                                         return a;
-                                       });
+  const Partial total =
+      ParallelReduce(ctx_, design_.rows, kDefaultBlockRows, Partial{}, block, [width](Partial a, Partial b) {
+        if (a.grad.empty()) return b;
+        a.loss += b.loss;
+        for (size_t j = 0; j < width; ++j) a.grad[j] += b.grad[j];
+        return a;
+      });
   // Chain rule back to standardised, virtually centred parameters:
   // d/dbeta_kj = (G_kj - mean_j R_k) / std_j, d/db_k = R_k.
   const double scale = 1.0 / design_.weight_sum;

@@ -1,9 +1,9 @@
 #include "ml/linear/logistic_objective.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <gtest/gtest.h>
 
 #include "core/random.h"
 
