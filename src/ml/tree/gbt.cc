@@ -155,7 +155,11 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
     return total / (validation ? validation_weight : train_weight);
   };
 
+  // A bar with rate and ETA on a terminal (nothing otherwise).
+  const std::unique_ptr<ProgressBar> progress =
+      ctx.progress().Start("boosting", static_cast<uint64_t>(max_iter), "rounds");
   for (int m = 0; m < max_iter; ++m) {
+    progress->Advance(1);
     if (loss == Loss::kSoftmax) {
       ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
         for (size_t i = r.begin; i < r.end; ++i) {
