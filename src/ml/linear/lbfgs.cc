@@ -259,6 +259,7 @@ LbfgsResult MinimizeLbfgs(const SmoothObjective& objective, std::vector<double> 
     f = f_new;
     total = total_new;
     result.objective_history.push_back(total);
+    if (options.on_iteration) options.on_iteration(iter + 1);
     result.iterations = iter + 1;
     const double rel = std::abs(previous - total) / std::max({std::abs(previous), std::abs(total), 1.0});
     if (rel < options.tolerance) {

@@ -25,6 +25,8 @@ struct LbfgsOptions {
   /// Per-coordinate L1 weights; empty = plain L-BFGS. A non-zero entry makes
   /// the minimiser OWL-QN and adds sum_j l1[j] |x_j| to the objective.
   std::vector<double> l1;
+  /// Called after each iteration with its 1-based number (progress bars).
+  std::function<void(int iteration)> on_iteration;
 };
 
 struct LbfgsResult {

@@ -129,6 +129,9 @@ ModelPtr LogisticRegression::Fit(const DataFrame& input, const Context& ctx) con
   lo.max_iterations = static_cast<int>(p.GetInt("maxIter"));
   lo.tolerance = p.GetDouble("tol");
   if (reg * alpha > 0) lo.l1 = objective.L1Weights(reg * alpha);
+  const std::unique_ptr<ProgressBar> progress =
+      ctx.progress().Start("L-BFGS", static_cast<uint64_t>(lo.max_iterations), "iterations");
+  lo.on_iteration = [&](int) { progress->Advance(1); };
   const LbfgsResult result = MinimizeLbfgs(
       [&](std::span<const double> x, std::span<double> g) { return objective(x, g); }, theta, lo);
 
