@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "io/csv_batch_reader.h"
 #include "io/csv_reader.h"
+#include "io/fuzz_frame_equal.h"
 
 namespace {
 
@@ -65,32 +66,11 @@ Outcome Batched(std::string_view text, const ember::CsvBatchOptions& options) {
   return out;
 }
 
-bool SameValue(const ember::Column& a, const ember::Column& b, size_t i) {
-  if (a.IsNull(i) != b.IsNull(i)) return false;
-  if (a.IsNull(i)) return true;
-  if (a.type().id == ember::TypeId::kString) return a.StringAt(i) == b.StringAt(i);
-  const double x = a.NumericAt(i);
-  const double y = b.NumericAt(i);
-  return x == y || (std::isnan(x) && std::isnan(y));
-}
-
-bool SameFrame(const ember::DataFrame& x, const ember::DataFrame& y);
-
 // The whole parse against the batches' outcome (which read without error).
 bool SameAsWhole(const ember::DataFrame& whole, const Outcome& batched) {
   if (!(whole.schema() == *batched.schema)) return false;
   if (!batched.frame) return whole.num_rows() == 0;
-  return SameFrame(whole, *batched.frame);
-}
-
-bool SameFrame(const ember::DataFrame& x, const ember::DataFrame& y) {
-  if (!(x.schema() == y.schema()) || x.num_rows() != y.num_rows()) return false;
-  for (size_t c = 0; c < x.num_columns(); ++c) {
-    for (size_t i = 0; i < x.num_rows(); ++i) {
-      if (!SameValue(*x.column(c), *y.column(c), i)) return false;
-    }
-  }
-  return true;
+  return ember::fuzz::SameFrame(whole, *batched.frame);
 }
 
 }  // namespace

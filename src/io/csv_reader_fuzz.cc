@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "io/csv_reader.h"
+#include "io/fuzz_frame_equal.h"
 
 namespace {
 
@@ -33,27 +34,10 @@ Outcome Run(std::string_view text, const ember::CsvReadOptions& options) {
   return out;
 }
 
-bool SameValue(const ember::Column& a, const ember::Column& b, size_t i) {
-  if (a.IsNull(i) != b.IsNull(i)) return false;
-  if (a.IsNull(i)) return true;
-  if (a.type().id == ember::TypeId::kString) return a.StringAt(i) == b.StringAt(i);
-  const double x = a.NumericAt(i);
-  const double y = b.NumericAt(i);
-  return x == y || (std::isnan(x) && std::isnan(y));
-}
-
 bool SameOutcome(const Outcome& a, const Outcome& b) {
   if (a.frame.has_value() != b.frame.has_value()) return false;
   if (!a.frame) return a.error == b.error;
-  const ember::DataFrame& x = *a.frame;
-  const ember::DataFrame& y = *b.frame;
-  if (!(x.schema() == y.schema()) || x.num_rows() != y.num_rows()) return false;
-  for (size_t c = 0; c < x.num_columns(); ++c) {
-    for (size_t i = 0; i < x.num_rows(); ++i) {
-      if (!SameValue(*x.column(c), *y.column(c), i)) return false;
-    }
-  }
-  return true;
+  return ember::fuzz::SameFrame(*a.frame, *b.frame);
 }
 
 }  // namespace
