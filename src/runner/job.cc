@@ -207,6 +207,7 @@ void Execute(RunContext& rc, const std::vector<BuiltStage>& stages) {
   report_in.weight_col = spec.weight;
   report_in.train_metrics = rc.result.train_metrics;
   report_in.test_metrics = rc.result.test_metrics;
+  report_in.insights = insights;
   for (const auto& [key, value] : rc.store.Tags(rc.run.run_id)) report_in.lineage.emplace_back(key, value);
   report_in.lineage.emplace_back("train input", fmt::format("{} ({} rows, {} bytes, xxhash64 {})", train_input.path,
                                                             train_input.rows, train_input.size_bytes,
@@ -229,7 +230,10 @@ void Execute(RunContext& rc, const std::vector<BuiltStage>& stages) {
 
 std::string CacheDirOf(const std::string& store_root) { return (fs::path(store_root) / "cache").string(); }
 
-void CheckSpecAgainstData(const RunSpec& spec, const Context& ctx) {
+namespace {
+
+/// CheckSpecAgainstData's checks; returns the stages built for `seed`.
+std::vector<BuiltStage> CheckAndBuildStages(const RunSpec& spec, uint64_t seed, const Context& ctx) {
   const TableReadOptions read_options = ReadOptionsOf(spec.data);
   const Schema schema = ProbeSchema(spec.data.train, read_options, ctx);
   if (!spec.data.test.empty()) (void)ProbeSchema(spec.data.test, read_options, ctx);
@@ -243,15 +247,18 @@ void CheckSpecAgainstData(const RunSpec& spec, const Context& ctx) {
   };
   require(spec.label.column, spec.label.location, "label");
   if (!spec.weight.empty()) require(spec.weight, spec.label.location, "weight");
-  (void)BuildStages(spec, WithEncodedLabel(schema, spec.label.column), spec.seed.value_or(ctx.seed()));
+  return BuildStages(spec, WithEncodedLabel(schema, spec.label.column), seed);
+}
+
+}  // namespace
+
+void CheckSpecAgainstData(const RunSpec& spec, const Context& ctx) {
+  (void)CheckAndBuildStages(spec, spec.seed.value_or(ctx.seed()), ctx);
 }
 
 RunResult RunJob(const RunSpec& spec, const RunOptions& options, const Context& ctx) {
   const uint64_t seed = spec.seed.value_or(ctx.seed());
-  const TableReadOptions read_options = ReadOptionsOf(spec.data);
-  const Schema probe = ProbeSchema(spec.data.train, read_options, ctx);
-  CheckSpecAgainstData(spec, ctx);
-  const std::vector<BuiltStage> stages = BuildStages(spec, WithEncodedLabel(probe, spec.label.column), seed);
+  const std::vector<BuiltStage> stages = CheckAndBuildStages(spec, seed, ctx);
 
   RunResult result;
   result.store = track::ResolveStoreLocation(!options.store.empty() ? options.store : spec.tracking.store);

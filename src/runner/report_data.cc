@@ -90,7 +90,7 @@ report::RunReport MakeRunReport(const ReportInputs& in, const Context& ctx) {
   }
 
   if (!stages.empty()) {
-    const ModelInsights insights = InspectModel(*stages.back());
+    const ModelInsights& insights = in.insights;
     r.loss_history = insights.loss_history;
     if (!insights.feature_importances.empty()) {
       std::string features_col = "features";

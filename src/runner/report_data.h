@@ -13,6 +13,7 @@
 #include "report/run_report.h"
 #include "runner/label.h"
 #include "runner/metrics.h"
+#include "runner/model_insights.h"
 
 namespace ember::runner {
 
@@ -24,6 +25,7 @@ struct ReportInputs {
   const LabelEncoding* label = nullptr;
   std::string weight_col;
   std::map<std::string, double> train_metrics, test_metrics;
+  ModelInsights insights;  // of the last stage
   std::vector<std::pair<std::string, std::string>> lineage;
 };
 
