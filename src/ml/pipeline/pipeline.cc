@@ -38,15 +38,20 @@ Schema Pipeline::TransformSchema(const Schema& input) const {
 }
 
 ModelPtr Pipeline::Fit(const DataFrame& input, const Context& ctx) const {
-  TransformSchema(input.schema());  // all schema errors before any work
-  size_t last_estimator = 0;
-  bool any_estimator = false;
+  // Spark: the data goes through a stage only when a later estimator needs it.
+  size_t transform_through = 0;
   for (size_t i = 0; i < stages_.size(); ++i) {
-    if (dynamic_cast<const Estimator*>(stages_[i].get())) {
-      last_estimator = i;
-      any_estimator = true;
-    }
+    if (dynamic_cast<const Estimator*>(stages_[i].get())) transform_through = i;
   }
+  return FitStages(input, ctx, transform_through).model;
+}
+
+Pipeline::Fitted Pipeline::FitTransform(const DataFrame& input, const Context& ctx) const {
+  return FitStages(input, ctx, stages_.size());
+}
+
+Pipeline::Fitted Pipeline::FitStages(const DataFrame& input, const Context& ctx, size_t transform_through) const {
+  TransformSchema(input.schema());  // all schema errors before any work
   std::vector<TransformerPtr> fitted;
   DataFrame current = input;
   for (size_t i = 0; i < stages_.size(); ++i) {
@@ -56,10 +61,10 @@ ModelPtr Pipeline::Fit(const DataFrame& input, const Context& ctx) const {
     } else {
       transformer = std::dynamic_pointer_cast<const Transformer>(stages_[i]);
     }
-    if (any_estimator && i < last_estimator) current = transformer->Transform(current, ctx);
+    if (i < transform_through) current = transformer->Transform(current, ctx);
     fitted.push_back(std::move(transformer));
   }
-  return std::make_shared<PipelineModel>(std::move(fitted), uid(), input.schema());
+  return {std::make_shared<PipelineModel>(std::move(fitted), uid(), input.schema()), std::move(current)};
 }
 
 namespace {

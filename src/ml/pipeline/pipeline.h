@@ -23,12 +23,26 @@ class Pipeline final : public Estimator {
   /// before any data is touched.
   Schema TransformSchema(const Schema& input) const override;
   ModelPtr Fit(const DataFrame& input, const Context& ctx) const override;
+  /// The fitted model and its output on `input`: the same model as Fit and
+  /// the same frame as model->Transform(input), but each stage transforms
+  /// the data once (Fit alone already transforms through the stages before
+  /// the last estimator; Transform would repeat those). scikit-learn's
+  /// fit_transform.
+  struct Fitted {
+    ModelPtr model;
+    DataFrame output;
+  };
+  Fitted FitTransform(const DataFrame& input, const Context& ctx) const;
   void SaveData(ArtifactWriter& writer) const override;
 
   static const ParamTable& Params();
   Pipeline(std::vector<std::shared_ptr<const Stage>> stages, std::string uid);
 
  private:
+  // Fits every estimator in order; transforms the data through the first
+  // `transform_through` stages.
+  Fitted FitStages(const DataFrame& input, const Context& ctx, size_t transform_through) const;
+
   std::vector<std::shared_ptr<const Stage>> stages_;
 };
 

@@ -158,6 +158,26 @@ TEST(PipelineTest, FitsEachEstimatorOnThePreviousOutput) {
   EXPECT_EQ(Centered(model->Transform(Input(), Context::Default(1))), (std::vector<double>{-2, -1, 0, 3}));
 }
 
+TEST(PipelineTest, FitTransformFitsOnceAndTransformsThroughTheLastStage) {
+  const StageRegistry r = TestRegistry();
+  std::vector<std::shared_ptr<const Stage>> stages;
+  stages.push_back(r.Make("AddConstant", {{"inputCol", "x"}, {"outputCol", "x2"}, {"value", 10}}));
+  stages.push_back(r.Make("Centerer", {{"inputCol", "x2"}}));
+  stages.push_back(r.Make("AddConstant", {{"inputCol", "centered"}, {"outputCol", "y"}, {"value", 1}}));
+  const int fits = g_fits;
+  const Pipeline::Fitted fitted = Pipeline::Make(std::move(stages))->FitTransform(Input(), Context::Default(1));
+  EXPECT_EQ(g_fits, fits + 1);
+  // x2 = {11, 12, 13, 16}, mean 13 -> centered {-2, -1, 0, 3} -> y = centered + 1.
+  EXPECT_EQ(fitted.output.schema().names(), (std::vector<std::string>{"x", "x2", "centered", "y"}));
+  EXPECT_EQ(Centered(fitted.output), (std::vector<double>{-2, -1, 0, 3}));
+  const auto y = fitted.output.column("y")->values<double>();
+  EXPECT_EQ(std::vector<double>(y.begin(), y.end()), (std::vector<double>{-1, 0, 1, 4}));
+  // The model is the one Fit returns: its transform gives the same frame.
+  const DataFrame again = fitted.model->Transform(Input(), Context::Default(1));
+  EXPECT_EQ(Centered(again), Centered(fitted.output));
+  EXPECT_EQ(g_fits, fits + 1);
+}
+
 TEST(PipelineTest, SchemaErrorsComeBeforeAnyWork) {
   const StageRegistry r = TestRegistry();
   const int fits = g_fits;
