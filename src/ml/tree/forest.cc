@@ -65,7 +65,7 @@ ModelPtr FitForest(TreeAlgorithm algorithm, const ParamMap& p, const std::string
   ParallelFor(ctx, static_cast<size_t>(num_trees), 1, [&](const BlockRange& r) {
     const uint64_t t = r.begin;
     const uint64_t tree_seed = Mix64(seed ^ (0x9E3779B97F4A7C15ULL * (t + 1)));
-    std::vector<double> stats(n * uc, 0.0);
+    std::vector<float> stats(n * uc, 0.0f);  // float32 storage, double histograms
     std::vector<uint32_t> rows;
     rows.reserve(n);
     for (size_t i = 0; i < n; ++i) {
@@ -77,15 +77,15 @@ ModelPtr FitForest(TreeAlgorithm algorithm, const ParamMap& p, const std::string
       }
       const double w = data.weights[i] * count;
       if (count == 0 || !(w > 0)) continue;
-      double* s = stats.data() + i * uc;
+      float* s = stats.data() + i * uc;
       if (classifier) {
-        s[static_cast<size_t>(data.labels[i])] = w;
+        s[static_cast<size_t>(data.labels[i])] = static_cast<float>(w);
       } else {
-        s[0] = -w * data.labels[i];
-        s[1] = w;
+        s[0] = static_cast<float>(-w * data.labels[i]);
+        s[1] = static_cast<float>(w);
       }
-      s[uc - 2] = w;
-      s[uc - 1] = count;
+      s[uc - 2] = static_cast<float>(w);
+      s[uc - 1] = static_cast<float>(count);
       rows.push_back(static_cast<uint32_t>(i));
     }
     if (rows.empty()) rows.push_back(0);  // a degenerate draw: a leaf from one zero-stat row

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -120,6 +121,11 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
     }
   }
   GrowOptions grow = GrowOptionsFromParams(p, Criterion::kNewton, 2, train_weight);
+  // Rows of weight 1 (no weightCol) need only gradient and hessian per row
+  // when no count or weight constraint asks for more: half the histogram.
+  grow.unit_rows = grow.constraints.min_instances <= 1 && grow.constraints.min_weight <= 0 &&
+                   std::all_of(fit_weights.begin(), fit_weights.end(), [](double w) { return w == 0 || w == 1; });
+  const auto C = static_cast<size_t>(ChannelsFor(Criterion::kNewton, 2, grow.unit_rows));
   grow.features_per_node = FeaturesPerNode(p.GetString("featureSubsetStrategy"), algorithm, 1, data.dim);
   const int max_iter = static_cast<int>(p.GetInt("maxIter"));
   const double step = p.GetDouble("stepSize");
@@ -135,7 +141,7 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   std::vector<double> f(n * K);  // margins, row-major
   for (size_t i = 0; i < n; ++i) std::copy(init.begin(), init.end(), f.begin() + static_cast<long>(i * K));
   std::vector<double> prob(loss == Loss::kSoftmax ? n * K : 0);
-  std::vector<double> stats(n * 4, 0.0);
+  std::vector<float> stats(n * C, 0.0f);  // float32 storage, double histograms
   std::vector<uint8_t> in_sample(n, 0);
   TreeLearnerScratch scratch;
   double best_validation = std::numeric_limits<double>::infinity();
@@ -185,32 +191,38 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
       ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
         for (size_t i = r.begin; i < r.end; ++i) {
           const double w = fit_weights[i], y = data.labels[i];
-          double* s = stats.data() + i * 4;
+          double g = 0, h = 0;
           switch (loss) {
             case Loss::kLogistic: {
               const double q = 1.0 / (1.0 + std::exp(-f[i]));
-              s[0] = w * (q - y);
-              s[1] = w * std::max(q * (1.0 - q), 1e-16);
+              g = w * (q - y);
+              h = w * std::max(q * (1.0 - q), 1e-16);
               break;
             }
             case Loss::kSoftmax: {
               // xgboost's multi:softprob: g = p_k - [y = k], h = max(2 p_k (1 - p_k), 1e-16).
               const double q = prob[i * K + k];
-              s[0] = w * (q - (static_cast<size_t>(y) == k ? 1.0 : 0.0));
-              s[1] = w * std::max(2.0 * q * (1.0 - q), 1e-16);
+              g = w * (q - (static_cast<size_t>(y) == k ? 1.0 : 0.0));
+              h = w * std::max(2.0 * q * (1.0 - q), 1e-16);
               break;
             }
             case Loss::kSquared:
-              s[0] = w * (f[i] - y);
-              s[1] = w;
+              g = w * (f[i] - y);
+              h = w;
               break;
             case Loss::kAbsolute:
-              s[0] = w * (f[i] > y ? 1.0 : (f[i] < y ? -1.0 : 0.0));
-              s[1] = w;
+              g = w * (f[i] > y ? 1.0 : (f[i] < y ? -1.0 : 0.0));
+              h = w;
               break;
           }
-          s[2] = w;
-          s[3] = 1.0;
+          float* s = stats.data() + i * C;
+          s[0] = static_cast<float>(g);
+          // A positive float hessian: unit rows tell non-empty children by it.
+          s[1] = std::max(static_cast<float>(h), std::numeric_limits<float>::min());
+          if (C == 4) {
+            s[2] = static_cast<float>(w);
+            s[3] = 1.0f;
+          }
         }
       });
       grow.tree_index = static_cast<uint64_t>(m) * K + k;

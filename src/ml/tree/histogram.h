@@ -1,9 +1,10 @@
 // Histograms of per-row statistics over the bins of a BinnedMatrix: the one
 // data structure the tree learners search for splits.
 //
-// A row contributes `channels` doubles (its statistics: gradient and
-// hessian, or per-class weights, then weight and count); a histogram holds
-// their sums per (feature, bin), laid out as total_bins() x channels.
+// A row contributes `channels` float32 statistics (gradient and hessian,
+// or per-class weights, then weight and count; see split.h); a histogram
+// holds their double sums per (feature, bin), laid out as total_bins() x
+// channels.
 #pragma once
 
 #include <cstdint>
@@ -21,16 +22,27 @@ struct HistogramScratch {
   std::vector<double> partials;
 };
 
+/// One histogram to build: the sums over `rows` written to `out`.
+struct HistogramJob {
+  std::span<const uint32_t> rows;
+  std::span<double> out;
+};
+
 /// Rows per block when building a histogram over `rows` rows. Depends only
 /// on the row count, so the fixed-order merge gives the same sums for any
 /// thread count.
 size_t HistogramBlockRows(size_t rows);
 
-/// out = sum over r in `rows` of stats[r * channels + c] at the bins of row
-/// r. Blocks of rows are accumulated in parallel into partial histograms
-/// (double) and merged in block order. REQUIRES: out.size() ==
-/// total_bins * channels; rows index into the matrix.
-void BuildHistogram(const BinnedMatrix& matrix, std::span<const double> stats, int channels,
+/// Builds every job's histogram in one parallel pass: each job's rows are
+/// cut into blocks (HistogramBlockRows), all blocks of all jobs are spread
+/// over the threads, and a job of several blocks merges its partial sums in
+/// block order. out = sum over r in rows of stats[r * channels + c] at the
+/// bins of row r. REQUIRES: every out.size() == total_bins * channels.
+void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
+                     std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx);
+
+/// BuildHistograms of one job.
+void BuildHistogram(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
                     std::span<const uint32_t> rows, std::span<double> out, HistogramScratch& scratch,
                     const Context& ctx);
 

@@ -6,8 +6,9 @@
 
 namespace ember {
 
-int ChannelsFor(Criterion criterion, int num_classes) {
-  return criterion == Criterion::kNewton ? 4 : num_classes + 2;
+int ChannelsFor(Criterion criterion, int num_classes, bool unit_rows) {
+  if (criterion == Criterion::kNewton) return unit_rows ? 2 : 4;
+  return num_classes + 2;
 }
 
 double NodeScore(Criterion criterion, const double* s, int channels, double lambda) {
@@ -44,6 +45,8 @@ struct Checker {
   const SplitConstraints& c;
 
   bool ChildOk(const double* s) const {
+    // Unit rows: the hessian stands for the count (every row's is positive).
+    if (IsUnitRowLayout(criterion, channels)) return s[1] > 0 && s[1] >= c.min_child_weight;
     const double count = s[channels - 1];
     const double weight = s[channels - 2];
     const double hess = criterion == Criterion::kNewton ? s[1] : weight;
@@ -60,6 +63,10 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
   const double lambda = constraints.lambda;
   const double parent_score = NodeScore(criterion, node.data(), channels, lambda);
   const double norm = criterion == Criterion::kNewton ? node[1] : node[C - 2];
+  // Channels that tell a non-empty bin (count) and the weight of a side.
+  const bool unit_rows = IsUnitRowLayout(criterion, channels);
+  const size_t count_channel = unit_rows ? 1 : C - 1;
+  const size_t weight_channel = unit_rows ? 1 : C - 2;
   const Checker check{criterion, channels, constraints};
   Split best;
   std::vector<double> left(C), right(C), left_m(C), right_m(C), values(C);
@@ -86,7 +93,7 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
     const int bins = matrix.cuts().num_value_bins(f);
     const double* h = hist.data() + static_cast<size_t>(matrix.bin_offset(f)) * C;
     const double* missing = h + static_cast<size_t>(bins) * C;
-    const bool has_missing = missing[C - 1] > 0;
+    const bool has_missing = missing[count_channel] > 0;
     for (size_t c = 0; c < C; ++c) {
       values[c] = node[c] - missing[c];
       left[c] = 0;
@@ -107,14 +114,15 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
     }
   }
   if (best.valid()) {
-    // Without missing values in training, send unseen NaN to the heavier child.
+    // Without missing values in training, send unseen NaN to the heavier
+    // child (by weight; unit rows: by hessian).
     const int f = best.feature;
     const double* h = hist.data() + static_cast<size_t>(matrix.bin_offset(f)) * C;
     const double* missing = h + static_cast<size_t>(matrix.cuts().num_value_bins(f)) * C;
-    if (!(missing[C - 1] > 0)) {
+    if (!(missing[count_channel] > 0)) {
       double wl = 0;
-      for (int b = 0; b <= best.bin; ++b) wl += h[static_cast<size_t>(b) * C + C - 2];
-      best.default_left = wl > node[C - 2] - wl;
+      for (int b = 0; b <= best.bin; ++b) wl += h[static_cast<size_t>(b) * C + weight_channel];
+      best.default_left = wl > node[weight_channel] - wl;
     }
   }
   return best;

@@ -3,8 +3,11 @@
 // criterion and constraints, and the node's leaf value.
 //
 // Channel layout of a histogram slot (and of a row's statistics), with
-// C = channels: Newton: [gradient, hessian, weight, count]; class impurity
-// (gini, entropy) with K classes: [weight of class 0 .. K-1, weight, count].
+// C = channels: Newton: [gradient, hessian, weight, count]; Newton over unit
+// rows: [gradient, hessian] (every row weighs 1 and has a positive hessian,
+// so a child is non-empty when its hessian is positive and its weight is
+// its row count); class impurity (gini, entropy) with K classes: [weight of
+// class 0 .. K-1, weight, count].
 #pragma once
 
 #include <cstdint>
@@ -21,14 +24,20 @@ enum class Criterion {
   kEntropy,  // Spark's entropy (log2) over class weights
 };
 
-/// Number of statistic doubles per row/slot for a criterion.
-int ChannelsFor(Criterion criterion, int num_classes);
+/// Number of statistics per row/slot for a criterion; `unit_rows` selects
+/// the two-channel Newton layout (ignored by the impurity criteria).
+int ChannelsFor(Criterion criterion, int num_classes, bool unit_rows = false);
+
+/// Whether `channels` statistics under `criterion` are the unit-row layout.
+inline bool IsUnitRowLayout(Criterion criterion, int channels) {
+  return criterion == Criterion::kNewton && channels == 2;
+}
 
 struct SplitConstraints {
   double lambda = 0;            // L2 on leaf values (Newton only)
   double min_child_weight = 0;  // least hessian (Newton) or weight (impurity) per child
-  double min_instances = 1;     // least row count per child (Spark's minInstancesPerNode)
-  double min_weight = 0;        // least weight per child (minWeightFractionPerNode x total weight)
+  double min_instances = 1;     // least row count per child (Spark's minInstancesPerNode; unit rows: <= 1)
+  double min_weight = 0;        // least weight per child (minWeightFractionPerNode x total weight; unit rows: 0)
   double min_info_gain = 0;     // least normalised gain (Spark's minInfoGain)
 };
 

@@ -1,7 +1,7 @@
 #include "ml/tree/tree_learner.h"
 
 #include <algorithm>
-#include <deque>
+#include <limits>
 #include <numeric>
 
 #include "core/error.h"
@@ -20,14 +20,31 @@ struct OpenNode {
   std::vector<double> hist;
   std::vector<double> totals;
   Split split;
+  /// >= 0: hist holds the parent's histogram, and this sibling's (the
+  /// smaller child, built from rows) is still to be subtracted from it.
+  long subtract_sibling = -1;
 };
+
+/// A range of one parent's rows, partitioned by one task.
+struct PartitionTask {
+  size_t parent;  // index into the parents being split
+  size_t begin;   // row range, positions in the row array
+  size_t end;
+  bool whole;     // the task covers the parent's whole range
+};
+
+// Nodes of up to this many rows are partitioned by one task.
+constexpr size_t kPartitionBlock = 1 << 16;
 
 class Grower {
  public:
-  Grower(const BinnedMatrix& m, std::span<const double> stats, const GrowOptions& o, TreeLearnerScratch& s,
+  Grower(const BinnedMatrix& m, std::span<const float> stats, const GrowOptions& o, TreeLearnerScratch& s,
          const Context& ctx)
-      : m_(m), stats_(stats), o_(o), s_(s), ctx_(ctx), C_(ChannelsFor(o.criterion, o.num_classes)),
-        hist_size_(static_cast<size_t>(m.total_bins()) * static_cast<size_t>(C_)) {}
+      : m_(m), stats_(stats), o_(o), s_(s), ctx_(ctx), C_(ChannelsFor(o.criterion, o.num_classes, o.unit_rows)),
+        hist_size_(static_cast<size_t>(m.total_bins()) * static_cast<size_t>(C_)) {
+    EMBER_CHECK(!o.unit_rows || (o.constraints.min_instances <= 1 && o.constraints.min_weight <= 0),
+                "unit-row statistics cannot check minInstancesPerNode or minWeightFractionPerNode");
+  }
 
   GrownTree Run(std::vector<uint32_t> rows) {
     EMBER_CHECK(!rows.empty() && m_.num_features() > 0, "GrowTree needs rows and features");
@@ -35,19 +52,28 @@ class Grower {
     tree_features_ = SampleTreeFeatures(m_.num_features(), o_.colsample_by_tree, o_.seed, o_.tree_index);
     out_.tree.num_outputs = o_.criterion == Criterion::kNewton ? 1 : o_.num_classes;
     values_.resize(static_cast<size_t>(out_.tree.num_outputs));
-    std::deque<OpenNode> open;
-    std::vector<double> root_hist = BuildHist(0, out_.rows.size());
+
+    std::vector<OpenNode> open(1);
+    OpenNode& root = open[0];
+    root.depth = 0;
+    root.begin = 0;
+    root.end = out_.rows.size();
+    root.hist = TakeHistogram();
+    BuildHistogram(m_, stats_, C_, out_.rows, root.hist, s_.histogram, ctx_);
     // Root totals: the sum over feature 0's slots (every row lands in one).
     const auto C = static_cast<size_t>(C_);
-    std::vector<double> root_totals(C, 0.0);
+    root.totals.assign(C, 0.0);
     for (size_t b = 0; b < static_cast<size_t>(m_.cuts().num_value_bins(0) + 1); ++b) {
-      for (size_t c = 0; c < C; ++c) root_totals[c] += root_hist[b * C + c];
+      for (size_t c = 0; c < C; ++c) root.totals[c] += root.hist[b * C + c];
     }
-    open.push_back(MakeNode(0, 0, out_.rows.size(), std::move(root_hist), std::move(root_totals)));
+    AddTreeNode(root);
+    FindSplits(open);
+
     int leaves = 1;
     while (!open.empty()) {
-      size_t pick = 0;
       if (o_.max_leaves > 0) {
+        // Leaf-wise: split the open node of largest loss reduction.
+        size_t pick = 0;
         for (size_t i = 1; i < open.size(); ++i) {
           if (open[i].split.valid() &&
               (!open[pick].split.valid() || open[i].split.loss_reduction > open[pick].split.loss_reduction)) {
@@ -55,80 +81,115 @@ class Grower {
           }
         }
         if (leaves >= o_.max_leaves || !open[pick].split.valid()) {
-          for (OpenNode& n : open) {
-            out_.leaves.push_back({n.node, n.begin, n.end});
-            Recycle(std::move(n.hist));
-          }
+          for (OpenNode& n : open) MakeLeaf(n);
           break;
         }
-      }
-      OpenNode node = std::move(open[pick]);
-      open.erase(open.begin() + static_cast<long>(pick));
-      if (!node.split.valid()) {
-        out_.leaves.push_back({node.node, node.begin, node.end});
-        Recycle(std::move(node.hist));
+        std::vector<OpenNode> parents;
+        parents.push_back(std::move(open[pick]));
+        open.erase(open.begin() + static_cast<long>(pick));
+        std::vector<OpenNode> children = SplitNodes(parents);
+        for (OpenNode& c : children) open.push_back(std::move(c));
+        ++leaves;
         continue;
       }
-      const size_t mid = Partition(node);
-      std::vector<double> left_hist, right_hist;
-      if (node.depth + 1 < o_.max_depth) {
-        const bool left_smaller = mid - node.begin <= node.end - mid;
-        std::vector<double> small = BuildHist(left_smaller ? node.begin : mid, left_smaller ? mid : node.end);
-        SubtractHistogram(node.hist, small);  // node.hist now holds the larger child
-        left_hist = left_smaller ? std::move(small) : std::move(node.hist);
-        right_hist = left_smaller ? std::move(node.hist) : std::move(small);
-      } else {
-        Recycle(std::move(node.hist));
+      // Depth-wise: split every node of the level that has a valid split.
+      std::vector<OpenNode> parents;
+      for (OpenNode& n : open) {
+        if (n.split.valid()) {
+          parents.push_back(std::move(n));
+        } else {
+          MakeLeaf(n);
+        }
       }
-      Tree& t = out_.tree;
-      const auto u = static_cast<size_t>(node.node);
-      t.feature[u] = node.split.feature;
-      t.bin[u] = node.split.bin;
-      const std::vector<float>& cuts = m_.cuts().cuts[static_cast<size_t>(node.split.feature)];
-      t.threshold[u] = node.split.bin < static_cast<int>(cuts.size()) ? cuts[static_cast<size_t>(node.split.bin)]
-                                                                        : std::numeric_limits<float>::infinity();
-      t.default_left[u] = node.split.default_left ? 1 : 0;
-      t.gain[u] = node.split.loss_reduction;
-      OpenNode l = MakeNode(node.depth + 1, node.begin, mid, std::move(left_hist), std::move(node.split.left_totals));
-      OpenNode r = MakeNode(node.depth + 1, mid, node.end, std::move(right_hist), std::move(node.split.right_totals));
-      t.left[u] = l.node;
-      t.right[u] = r.node;
-      open.push_back(std::move(l));
-      open.push_back(std::move(r));
-      ++leaves;
+      if (parents.empty()) break;
+      open = SplitNodes(parents);
     }
     return std::move(out_);
   }
 
  private:
-  void Recycle(std::vector<double> h) {
-    if (h.size() == hist_size_) s_.free_histograms.push_back(std::move(h));
-  }
-
-  std::vector<double> BuildHist(size_t begin, size_t end) {
+  std::vector<double> TakeHistogram() {
     std::vector<double> h;
     if (!s_.free_histograms.empty()) {
       h = std::move(s_.free_histograms.back());
       s_.free_histograms.pop_back();
     }
-    h.resize(hist_size_);  // BuildHistogram zeroes it
-    BuildHistogram(m_, stats_, C_, std::span<const uint32_t>(out_.rows).subspan(begin, end - begin), h, s_.histogram,
-                   ctx_);
+    h.resize(hist_size_);  // the builder zeroes it
     return h;
   }
 
-  /// A new tree node with its statistics totals; children at max_depth get
-  /// no histogram (they cannot split).
-  OpenNode MakeNode(int depth, size_t begin, size_t end, std::vector<double> hist, std::vector<double> totals) {
-    OpenNode n{-1, depth, begin, end, std::move(hist), std::move(totals), {}};
-    const auto C = static_cast<size_t>(C_);
+  void Recycle(std::vector<double>& h) {
+    if (h.size() == hist_size_) s_.free_histograms.push_back(std::move(h));
+    h = {};
+  }
+
+  void MakeLeaf(OpenNode& n) {
+    out_.leaves.push_back({n.node, n.begin, n.end});
+    Recycle(n.hist);
+  }
+
+  /// Appends the node to the tree as a leaf with its value and weight.
+  void AddTreeNode(OpenNode& n) {
     LeafValue(o_.criterion, n.totals, C_, o_.constraints.lambda, values_.data());
-    n.node = out_.tree.AddLeaf(values_.data(), n.totals[C - 2]);
-    if (depth < o_.max_depth) {
+    const double weight = o_.unit_rows ? static_cast<double>(n.end - n.begin) : n.totals[static_cast<size_t>(C_) - 2];
+    n.node = out_.tree.AddLeaf(values_.data(), weight);
+  }
+
+  /// Splits `parents` (each with a valid split): partitions their rows,
+  /// records the splits in the tree, and returns their children (left then
+  /// right, in parent order) with histograms built and best splits found.
+  std::vector<OpenNode> SplitNodes(std::vector<OpenNode>& parents) {
+    const std::vector<size_t> mids = PartitionAll(parents);
+    std::vector<OpenNode> children;
+    children.reserve(2 * parents.size());
+    std::vector<HistogramJob> jobs;
+    for (size_t i = 0; i < parents.size(); ++i) {
+      OpenNode& p = parents[i];
+      Tree& t = out_.tree;
+      const auto u = static_cast<size_t>(p.node);
+      const Split& split = p.split;
+      t.feature[u] = split.feature;
+      t.bin[u] = split.bin;
+      const std::vector<float>& cuts = m_.cuts().cuts[static_cast<size_t>(split.feature)];
+      t.threshold[u] = split.bin < static_cast<int>(cuts.size()) ? cuts[static_cast<size_t>(split.bin)]
+                                                                   : std::numeric_limits<float>::infinity();
+      t.default_left[u] = split.default_left ? 1 : 0;
+      t.gain[u] = split.loss_reduction;
+      const size_t first = children.size();
+      children.push_back({-1, p.depth + 1, p.begin, mids[i], {}, std::move(p.split.left_totals), {}, -1});
+      children.push_back({-1, p.depth + 1, mids[i], p.end, {}, std::move(p.split.right_totals), {}, -1});
+      AddTreeNode(children[first]);
+      AddTreeNode(children[first + 1]);
+      t.left[u] = children[first].node;
+      t.right[u] = children[first + 1].node;
+      if (p.depth + 1 >= o_.max_depth) {
+        Recycle(p.hist);  // the children cannot split
+        continue;
+      }
+      const bool left_smaller = mids[i] - p.begin <= p.end - mids[i];
+      OpenNode& small = children[first + (left_smaller ? 0 : 1)];
+      OpenNode& large = children[first + (left_smaller ? 1 : 0)];
+      small.hist = TakeHistogram();
+      large.hist = std::move(p.hist);
+      large.subtract_sibling = static_cast<long>(first + (left_smaller ? 0 : 1));
+      jobs.push_back({std::span<const uint32_t>(out_.rows).subspan(small.begin, small.end - small.begin),
+                      small.hist});
+    }
+    BuildHistograms(m_, stats_, C_, jobs, s_.histogram, ctx_);
+    FindSplits(children);
+    return children;
+  }
+
+  /// Derives the larger children's histograms and finds every node's best
+  /// split, in parallel over the nodes.
+  void FindSplits(std::vector<OpenNode>& nodes) {
+    ParallelFor(ctx_, nodes.size(), 1, [&](const BlockRange& r) {
+      OpenNode& n = nodes[r.begin];
+      if (n.depth >= o_.max_depth) return;
+      if (n.subtract_sibling >= 0) SubtractHistogram(n.hist, nodes[static_cast<size_t>(n.subtract_sibling)].hist);
       const std::vector<int> features = DrawFeatures(n.node);
       n.split = FindBestSplit(m_, n.hist, n.totals, C_, o_.criterion, features, o_.constraints);
-    }
-    return n;
+    });
   }
 
   std::vector<int> DrawFeatures(int node) const {
@@ -146,60 +207,88 @@ class Grower {
     return f;
   }
 
-  /// Stable partition of the node's rows (left first); returns the split point.
-  size_t Partition(const OpenNode& node) {
-    const int f = node.split.feature;
-    const int missing = m_.cuts().missing_bin(f);
-    const int bin = node.split.bin;
-    const bool default_left = node.split.default_left;
-    // The split feature's column of bins: row r's bin is column[r * stride].
-    const uint8_t* column = m_.row(0) + f;
+  /// Stable partition of every parent's rows (left first), all parents in
+  /// one parallel pass over row blocks; returns each parent's split point.
+  std::vector<size_t> PartitionAll(const std::vector<OpenNode>& parents) {
+    std::vector<PartitionTask> tasks;
+    for (size_t i = 0; i < parents.size(); ++i) {
+      const size_t n = parents[i].end - parents[i].begin;
+      const size_t blocks = NumBlocks(n, kPartitionBlock);
+      for (size_t b = 0; b < blocks; ++b) {
+        tasks.push_back({i, parents[i].begin + b * kPartitionBlock,
+                         std::min(parents[i].end, parents[i].begin + (b + 1) * kPartitionBlock), blocks == 1});
+      }
+    }
+    s_.block_left.assign(tasks.size(), 0);
+    s_.partition.resize(std::max(s_.partition.size(), out_.rows.size()));
+    uint32_t* rows = out_.rows.data();
+    uint32_t* scratch = s_.partition.data();
     const auto stride = static_cast<size_t>(m_.num_features());
-    auto goes_left = [=](uint32_t r) {
-      const int b = column[r * stride];
-      return b == missing ? default_left : b <= bin;
-    };
-    const size_t n = node.end - node.begin;
-    uint32_t* rows = out_.rows.data() + node.begin;
-    constexpr size_t kBlock = 1 << 17;  // smaller nodes partition inline
-    const size_t blocks = NumBlocks(n, kBlock);
-    // One pass over the bins: each block writes its left rows forward and
-    // its right rows backward into its own range of the scratch array; then
-    // the rows are gathered in place in block order (a stable partition).
-    s_.block_left.assign(blocks, 0);
-    s_.partition.resize(std::max(s_.partition.size(), n));
-    ParallelFor(ctx_, n, kBlock, [&](const BlockRange& r) {
-      uint32_t* out = s_.partition.data();
-      size_t l = r.begin, e = r.end;
-      for (size_t i = r.begin; i < r.end; ++i) {
-        if (i + 16 < r.end) __builtin_prefetch(column + rows[i + 16] * stride);
+    // Pass 1: each task writes its left rows forward and its right rows
+    // backward into its own range of the scratch array; a task that covers
+    // its whole parent also gathers them back at once.
+    ParallelFor(ctx_, tasks.size(), 1, [&](const BlockRange& r) {
+      const PartitionTask& t = tasks[r.begin];
+      const Split& split = parents[t.parent].split;
+      const int missing = m_.cuts().missing_bin(split.feature);
+      const int bin = split.bin;
+      const bool default_left = split.default_left;
+      // The split feature's column of bins: row r's bin is column[r * stride].
+      const uint8_t* column = m_.row(0) + split.feature;
+      size_t l = t.begin, e = t.end;
+      for (size_t i = t.begin; i < t.end; ++i) {
+        if (i + 16 < t.end) __builtin_prefetch(column + rows[i + 16] * stride);
         const uint32_t row = rows[i];
+        const int b = column[row * stride];
         // Branch-free: the side is data-dependent and mispredicts half the time.
-        const bool left = goes_left(row);
-        out[l] = row;
-        out[e - 1] = row;
+        const bool left = b == missing ? default_left : b <= bin;
+        scratch[l] = row;
+        scratch[e - 1] = row;
         l += left ? 1 : 0;
         e -= left ? 0 : 1;
       }
-      s_.block_left[r.index] = l - r.begin;
+      s_.block_left[r.begin] = l - t.begin;
+      if (t.whole) GatherPartition(t.begin, t.begin, t.end, l - t.begin, 0, l - t.begin);
     });
-    size_t total_left = 0;
-    for (size_t b = 0; b < blocks; ++b) total_left += s_.block_left[b];
-    ParallelFor(ctx_, n, kBlock, [&](const BlockRange& r) {
-      size_t lpos = 0;
-      for (size_t b = 0; b < r.index; ++b) lpos += s_.block_left[b];
-      size_t rpos = total_left + r.begin - lpos;
-      const uint32_t* in = s_.partition.data();
-      const size_t lefts = s_.block_left[r.index];
-      std::copy(in + r.begin, in + r.begin + lefts, rows + lpos);
-      // Right rows were written backward: reverse them to keep row order.
-      for (size_t i = r.end; i > r.begin + lefts; --i) rows[rpos++] = in[i - 1];
+    std::vector<size_t> mids(parents.size());
+    std::vector<size_t> left_before(tasks.size());  // left rows of earlier blocks of the same parent
+    for (size_t k = 0; k < tasks.size(); ++k) {
+      const size_t p = tasks[k].parent;
+      if (k == 0 || tasks[k - 1].parent != p) mids[p] = parents[p].begin;
+      left_before[k] = mids[p] - parents[p].begin;
+      mids[p] += s_.block_left[k];
+    }
+    // Pass 2: blocks of parents cut into several gather in block order.
+    std::vector<size_t> split_tasks;
+    for (size_t k = 0; k < tasks.size(); ++k) {
+      if (!tasks[k].whole) split_tasks.push_back(k);
+    }
+    ParallelFor(ctx_, split_tasks.size(), 1, [&](const BlockRange& r) {
+      const size_t k = split_tasks[r.begin];
+      const PartitionTask& t = tasks[k];
+      const size_t parent_begin = parents[t.parent].begin;
+      GatherPartition(parent_begin, t.begin, t.end, s_.block_left[k], left_before[k], mids[t.parent] - parent_begin);
     });
-    return node.begin + total_left;
+    return mids;
+  }
+
+  /// Copies a partitioned block [begin, end) of a parent starting at row
+  /// position `parent_begin` from the scratch array back to the row array:
+  /// its `lefts` left rows after the `left_before` left rows of the
+  /// parent's earlier blocks, its right rows (written backward: reversed
+  /// back to row order) after the parent's `total_left` left rows and the
+  /// earlier blocks' right rows.
+  void GatherPartition(size_t parent_begin, size_t begin, size_t end, size_t lefts, size_t left_before,
+                       size_t total_left) {
+    const uint32_t* in = s_.partition.data();
+    uint32_t* rows = out_.rows.data();
+    std::copy(in + begin, in + begin + lefts, rows + parent_begin + left_before);
+    size_t right = parent_begin + total_left + (begin - parent_begin - left_before);
+    for (size_t i = end; i > begin + lefts; --i) rows[right++] = in[i - 1];
   }
 
   const BinnedMatrix& m_;
-  std::span<const double> stats_;
+  std::span<const float> stats_;
   const GrowOptions& o_;
   TreeLearnerScratch& s_;
   const Context& ctx_;
@@ -229,7 +318,7 @@ std::vector<int> SampleTreeFeatures(int num_features, double fraction, uint64_t 
   return f;
 }
 
-GrownTree GrowTree(const BinnedMatrix& matrix, std::span<const double> stats, std::vector<uint32_t> rows,
+GrownTree GrowTree(const BinnedMatrix& matrix, std::span<const float> stats, std::vector<uint32_t> rows,
                    const GrowOptions& options, TreeLearnerScratch& scratch, const Context& ctx) {
   return Grower(matrix, stats, options, scratch, ctx).Run(std::move(rows));
 }

@@ -1,8 +1,13 @@
 // Grows one tree on a BinnedMatrix from per-row statistics: histogram per
 // node (the smaller child built from its rows, the larger derived by
-// subtraction), best split per node, depth-wise (breadth-first, Spark's
+// subtraction), best split per node, depth-wise (level by level, Spark's
 // maxDepth) or leaf-wise (best gain first, maxLeaves) growth. Node rows are
 // kept as contiguous ranges of one index array, partitioned in place.
+//
+// Depth-wise growth handles a whole level at once: the partitions of all
+// its nodes, then the histograms of all their smaller children, then the
+// split searches are each one parallel pass over (node, row block) tasks,
+// so deep levels of many small nodes keep every thread busy.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +24,8 @@ namespace ember {
 
 struct GrowOptions {
   Criterion criterion = Criterion::kNewton;
-  int num_classes = 2;  // impurity criteria only
+  int num_classes = 2;      // impurity criteria only
+  bool unit_rows = false;   // Newton statistics in the two-channel unit-row layout (split.h)
   SplitConstraints constraints;
   int max_depth = 5;   // 0: the root is a leaf
   int max_leaves = 0;  // > 0: leaf-wise growth up to this many leaves (and max_depth)
@@ -62,10 +68,12 @@ struct TreeLearnerScratch {
 std::vector<int> SampleTreeFeatures(int num_features, double fraction, uint64_t seed, uint64_t tree_index);
 
 /// Grows a tree over `rows` (indices into the matrix; each row's statistics
-/// are stats[r * C .. r * C + C) with C = ChannelsFor(criterion)). The result
-/// depends only on the inputs and options, not on ctx.threads().
-/// REQUIRES: rows is not empty; matrix has at least one feature.
-GrownTree GrowTree(const BinnedMatrix& matrix, std::span<const double> stats, std::vector<uint32_t> rows,
+/// are stats[r * C .. r * C + C) with C = ChannelsFor(criterion,
+/// num_classes, unit_rows)). The result depends only on the inputs and
+/// options, not on ctx.threads(). REQUIRES: rows is not empty; matrix has
+/// at least one feature; unit rows only with min_instances <= 1 and
+/// min_weight <= 0.
+GrownTree GrowTree(const BinnedMatrix& matrix, std::span<const float> stats, std::vector<uint32_t> rows,
                    const GrowOptions& options, TreeLearnerScratch& scratch, const Context& ctx);
 
 }  // namespace ember

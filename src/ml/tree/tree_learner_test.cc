@@ -17,9 +17,16 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 /// Newton statistics [g, h, w, n] for squared loss from a zero prediction:
 /// g = -y, h = 1, so leaves are label means (lambda = 0).
-std::vector<double> SquaredStats(const std::vector<double>& y) {
-  std::vector<double> s;
-  for (double v : y) s.insert(s.end(), {-v, 1.0, 1.0, 1.0});
+std::vector<float> SquaredStats(const std::vector<double>& y) {
+  std::vector<float> s;
+  for (double v : y) s.insert(s.end(), {static_cast<float>(-v), 1.0f, 1.0f, 1.0f});
+  return s;
+}
+
+/// The same statistics in the two-channel unit-row layout [g, h].
+std::vector<float> UnitRowStats(const std::vector<double>& y) {
+  std::vector<float> s;
+  for (double v : y) s.insert(s.end(), {static_cast<float>(-v), 1.0f});
   return s;
 }
 
@@ -69,10 +76,10 @@ TEST(HistogramTest, SubtractionGivesTheDirectHistogram) {
   const size_t n = 20000;
   Rng rng(7, 0);
   std::vector<float> v(n * 3);
-  std::vector<double> stats;
+  std::vector<float> stats;
   for (size_t i = 0; i < n; ++i) {
     for (int f = 0; f < 3; ++f) v[i * 3 + f] = rng.Uniform() < 0.05 ? kNaN : static_cast<float>(rng.Normal());
-    stats.insert(stats.end(), {rng.Normal(), rng.Uniform(), 1.0, 1.0});
+    stats.insert(stats.end(), {static_cast<float>(rng.Normal()), static_cast<float>(rng.Uniform()), 1.0f, 1.0f});
   }
   auto x = MakeDenseVectorColumn(n, 3, v);
   const Context ctx = Context::Default(2);
@@ -99,6 +106,14 @@ TEST(HistogramTest, SubtractionGivesTheDirectHistogram) {
   std::vector<double> two(size);
   BuildHistogram(m, stats, 4, all, two, scratch, ctx);
   EXPECT_EQ(one, two);
+  // Several jobs in one pass give each job's own histogram.
+  std::vector<double> batch_left(size), batch_right(size);
+  const std::vector<HistogramJob> jobs{{left, batch_left}, {right, batch_right}};
+  BuildHistograms(m, stats, 4, jobs, scratch, ctx);
+  std::vector<double> alone_left(size);
+  BuildHistogram(m, stats, 4, left, alone_left, scratch, Context::Default(1));
+  EXPECT_EQ(batch_left, alone_left);
+  EXPECT_EQ(batch_right, direct_right);
 }
 
 TEST(TreeLearnerTest, SingleSplitOnASeparableFeature) {
@@ -166,7 +181,7 @@ TEST(TreeLearnerTest, ConstraintsBlockSplits) {
 TEST(TreeLearnerTest, GiniSplitsClassWeights) {
   auto x = MakeDenseVectorColumn(4, 1, {0, 1, 2, 3});
   // Class weights per row [w0, w1, w, n].
-  const std::vector<double> stats{1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1};
+  const std::vector<float> stats{1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1};
   const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, Context::Default(1));
   TreeLearnerScratch s;
   GrowOptions o{.criterion = Criterion::kGini, .num_classes = 2};
@@ -226,6 +241,44 @@ TEST(TreeLearnerTest, SameTreeForOneAndTwoThreads) {
   EXPECT_EQ(a.tree.threshold, b.tree.threshold);
   EXPECT_EQ(a.tree.value, b.tree.value);
   EXPECT_EQ(a.rows, b.rows);
+  // Leaf-wise growth too.
+  o.max_leaves = 20;
+  const GrownTree c = grow(1), d = grow(2);
+  EXPECT_EQ(c.leaves.size(), 20u);
+  EXPECT_EQ(c.tree.feature, d.tree.feature);
+  EXPECT_EQ(c.tree.value, d.tree.value);
+}
+
+TEST(TreeLearnerTest, UnitRowLayoutGrowsTheSameTreeAsTheFullLayout) {
+  // With unit weights, [g, h] per row carries everything [g, h, w, n] does.
+  const size_t n = 40000;
+  Rng rng(5, 0);
+  std::vector<float> v(n * 3);
+  std::vector<double> y(n);
+  for (size_t i = 0; i < n; ++i) {
+    for (int f = 0; f < 3; ++f) v[i * 3 + f] = rng.Uniform() < 0.1 ? kNaN : static_cast<float>(rng.Normal());
+    auto value = [&](int f, double fill) { return std::isnan(v[i * 3 + f]) ? fill : v[i * 3 + f]; };
+    y[i] = value(0, 2.0) + 0.5 * value(1, 0.0) + 0.1 * rng.Normal();
+  }
+  auto x = MakeDenseVectorColumn(n, 3, v);
+  const Context ctx = Context::Default(2);
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.max_bins = 64}, ctx);
+  GrowOptions o;
+  o.max_depth = 5;
+  o.constraints.lambda = 1;
+  TreeLearnerScratch s;
+  const GrownTree full = GrowTree(m, SquaredStats(y), AllRows(n), o, s, ctx);
+  o.unit_rows = true;
+  const GrownTree unit = GrowTree(m, UnitRowStats(y), AllRows(n), o, s, ctx);
+  EXPECT_EQ(full.tree.feature, unit.tree.feature);
+  EXPECT_EQ(full.tree.bin, unit.tree.bin);
+  EXPECT_EQ(full.tree.default_left, unit.tree.default_left);
+  EXPECT_EQ(full.tree.weight, unit.tree.weight);
+  ASSERT_EQ(full.tree.value.size(), unit.tree.value.size());
+  for (size_t i = 0; i < full.tree.value.size(); ++i) EXPECT_NEAR(full.tree.value[i], unit.tree.value[i], 1e-9);
+  // Unit rows cannot check count constraints: asking for one is an error.
+  o.constraints.min_instances = 5;
+  EXPECT_THROW(GrowTree(m, UnitRowStats(y), AllRows(n), o, s, ctx), std::exception);
 }
 
 }  // namespace
