@@ -117,6 +117,8 @@ BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, 
   }
   BinCuts result;
   result.cuts.resize(d);
+  // Sorting each feature's sample dominates: the bar moves once per feature.
+  const std::unique_ptr<ProgressBar> bar = ctx.progress().Start("quantile cuts", d, "features");
   if (features.type().id == TypeId::kSparseVector) {
     std::vector<std::vector<ValueWeight>> lists(d);
     double total = 0;
@@ -135,6 +137,7 @@ BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, 
       std::erase_if(list, [](const ValueWeight& v) { return std::isnan(v.value); });
       if (total - explicit_weight > 1e-12 * total) list.push_back({0.0f, total - explicit_weight});
       result.cuts[r.begin] = CutsFromValues(list, max_bins);
+      bar->Advance(1);
     });
   } else {
     // Gather the sampled rows feature-major once (one pass over the rows)
@@ -159,6 +162,7 @@ BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, 
           if (!std::isnan(column[j]) && weight(sample[j]) > 0) list.push_back(column[j]);
         }
         result.cuts[r.begin] = CutsFromUnitValues(list, max_bins);
+        bar->Advance(1);
         return;
       }
       std::vector<ValueWeight> list;
@@ -167,6 +171,7 @@ BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, 
         if (!std::isnan(column[j])) list.push_back({column[j], weight(sample[j])});
       }
       result.cuts[r.begin] = CutsFromValues(list, max_bins);
+      bar->Advance(1);
     });
   }
   return result;
@@ -190,22 +195,23 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
     m.offsets_[static_cast<size_t>(f) + 1] = m.offsets_[static_cast<size_t>(f)] + m.cuts_.num_value_bins(f) + 1;
   }
   const auto ud = static_cast<size_t>(d);
-  m.width_ = ud;
   m.bins_.resize(m.rows_ * ud);
   const bool sparse = features.type().id == TypeId::kSparseVector;
   std::vector<uint8_t> zero_bins(ud);
   for (int f = 0; f < d; ++f) zero_bins[static_cast<size_t>(f)] = m.cuts_.BinOf(f, 0.0f);
   const float* x = sparse ? nullptr : features.buffers().values->as<float>().data();
+  // Advanced once per block of rows, never per row.
+  const std::unique_ptr<ProgressBar> bar = ctx.progress().Start("binning", m.rows_, "rows");
   if (sparse) {
     ParallelFor(ctx, m.rows_, kDefaultBlockRows, [&](const BlockRange& r) {
       for (size_t i = r.begin; i < r.end; ++i) {
-        uint8_t* out = m.bins_.data() + i * ud;
-        std::copy(zero_bins.begin(), zero_bins.end(), out);
+        for (size_t f = 0; f < ud; ++f) m.bins_[f * m.rows_ + i] = zero_bins[f];
         const SparseRow row = features.SparseRowAt(i);
         for (size_t k = 0; k < row.indices.size(); ++k) {
-          out[row.indices[k]] = m.cuts_.BinOf(row.indices[k], row.values[k]);
+          m.bins_[static_cast<size_t>(row.indices[k]) * m.rows_ + i] = m.cuts_.BinOf(row.indices[k], row.values[k]);
         }
       }
+      bar->Advance(r.end - r.begin);
     });
     return m;
   }
@@ -234,9 +240,10 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
         const float v = x[i * ud + f];
         size_t idx = 0;
         for (size_t step = top; step > 0; step >>= 1) idx += c[idx + step - 1] < v ? step : 0;
-        m.bins_[i * ud + f] = std::isnan(v) ? missing : static_cast<uint8_t>(idx);
+        m.bins_[f * m.rows_ + i] = std::isnan(v) ? missing : static_cast<uint8_t>(idx);
       }
     }
+    bar->Advance(r.end - r.begin);
   });
   return m;
 }

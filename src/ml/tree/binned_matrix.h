@@ -2,11 +2,12 @@
 // trains on: per-feature cut points and one uint8 bin per (row, feature),
 // built once per dataset and shared by all trees of an ensemble.
 //
-// Layout: row-major (row i's bins for all features are contiguous). A tree
-// node's histogram is built from an arbitrary subset of rows (the node's
-// row-index array), so row-major reads one cache line per row and updates
-// every feature's histogram from it; feature-major would touch one line per
-// (row, feature) pair on those gathered rows.
+// Layout: feature-major (feature f's bins for all rows are contiguous). A
+// tree node's histogram is built feature by feature over the node's rows:
+// one feature's column (rows bytes) stays in the core's cache while its
+// histogram slice (at most 256 slots) stays in L1, and the partition of a
+// node by its split feature reads only that column. (Row-major would read
+// one line of the whole, much larger, matrix per row.)
 #pragma once
 
 #include <cstdint>
@@ -51,7 +52,7 @@ struct BinCuts {
 BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, const BinningOptions& options,
                        const Context& ctx);
 
-/// Row-major uint8 bins of a feature matrix plus the histogram layout.
+/// Feature-major uint8 bins of a feature matrix plus the histogram layout.
 /// Immutable once built; safe to share between threads.
 class BinnedMatrix {
  public:
@@ -65,8 +66,10 @@ class BinnedMatrix {
   size_t rows() const { return rows_; }
   int num_features() const { return cuts_.num_features(); }
   const BinCuts& cuts() const { return cuts_; }
-  /// The bins of row i: num_features() bytes.
-  const uint8_t* row(size_t i) const { return bins_.data() + i * width_; }
+  /// The bins of feature f for every row: rows() bytes.
+  const uint8_t* column(int f) const { return bins_.data() + static_cast<size_t>(f) * rows_; }
+  /// The bin of row i, feature f.
+  uint8_t bin(size_t i, int f) const { return column(f)[i]; }
 
   /// Histogram layout: feature f's bins (value bins then the missing bin)
   /// occupy slots [bin_offset(f), bin_offset(f) + num_value_bins(f) + 1).
@@ -77,7 +80,6 @@ class BinnedMatrix {
 
  private:
   size_t rows_ = 0;
-  size_t width_ = 0;  // bytes per row: num_features()
   BinCuts cuts_;
   std::vector<uint32_t> offsets_;  // num_features + 1 entries
   std::vector<uint8_t> bins_;

@@ -252,7 +252,7 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
         ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
           for (size_t i = r.begin; i < r.end; ++i) {
             if (!in_sample[i]) {
-              f[i * K + k] += tree.value[static_cast<size_t>(LeafOfBins(tree, matrix.row(i), matrix.cuts()))];
+              f[i * K + k] += tree.value[static_cast<size_t>(LeafOfBins(tree, matrix, i))];
             }
           }
         });

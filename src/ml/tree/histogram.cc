@@ -13,31 +13,31 @@ namespace ember {
 
 namespace {
 
-// Rows of deep nodes are scattered over the matrix, so the loop is bound by
-// memory latency: prefetch the bins and statistics of a row kPrefetch ahead.
-constexpr size_t kPrefetch = 16;
+// A node's rows are scattered over the column, so the loop is bound by
+// memory latency: prefetch the bin of a row kPrefetch ahead.
+constexpr size_t kPrefetch = 32;
 
-// Every (row, feature) adds the row's C statistics (float32, widened once
-// per row) to one double slot; with C known at compile time the add is one
-// vector operation (C = 2: 128-bit, C = 4: 256-bit).
-template <int C>
-void Accumulate(const BinnedMatrix& m, const float* stats, const uint32_t* rows, size_t count, double* hist) {
-  const int d = m.num_features();
-  const uint32_t* offsets = m.bin_offsets().data();
+// Every row adds its C statistics (float32, gathered in row order, widened
+// to double) to the slot of its bin in each of G features' histogram
+// slices. G features per pass read the rows and statistics once and keep G
+// independent add chains in flight: successive rows often hit the same bin
+// of one feature, and that add must wait for the previous one's store. With
+// C known at compile time the add is one vector operation (C = 2: 128-bit,
+// C = 4: 256-bit).
+template <int C, int G>
+void AccumulateFeatures(const uint8_t* const* columns, const uint32_t* rows, const float* ordered, size_t count,
+                        double* const* hists) {
   for (size_t k = 0; k < count; ++k) {
     if (k + kPrefetch < count) {
-      const uint32_t ahead = rows[k + kPrefetch];
-      __builtin_prefetch(m.row(ahead));
-      __builtin_prefetch(stats + static_cast<size_t>(ahead) * C);
+      for (int g = 0; g < G; ++g) __builtin_prefetch(columns[g] + rows[k + kPrefetch]);
     }
     const uint32_t r = rows[k];
-    const uint8_t* bins = m.row(r);
-    const float* s = stats + static_cast<size_t>(r) * C;
+    const float* s = ordered + k * C;
 #ifdef __SSE2__
     if constexpr (C == 2) {
       const __m128d v = _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(s))));
-      for (int f = 0; f < d; ++f) {
-        double* h = hist + static_cast<size_t>(offsets[f] + bins[f]) * 2;
+      for (int g = 0; g < G; ++g) {
+        double* h = hists[g] + static_cast<size_t>(columns[g][r]) * 2;
         _mm_storeu_pd(h, _mm_add_pd(_mm_loadu_pd(h), v));
       }
       continue;
@@ -46,117 +46,130 @@ void Accumulate(const BinnedMatrix& m, const float* stats, const uint32_t* rows,
 #ifdef __AVX__
     if constexpr (C == 4) {
       const __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(s));
-      for (int f = 0; f < d; ++f) {
-        double* h = hist + static_cast<size_t>(offsets[f] + bins[f]) * 4;
+      for (int g = 0; g < G; ++g) {
+        double* h = hists[g] + static_cast<size_t>(columns[g][r]) * 4;
         _mm256_storeu_pd(h, _mm256_add_pd(_mm256_loadu_pd(h), v));
       }
       continue;
     }
 #endif
-    double v[C];
-    for (int c = 0; c < C; ++c) v[c] = s[c];
-    for (int f = 0; f < d; ++f) {
-      double* h = hist + static_cast<size_t>(offsets[f] + bins[f]) * C;
-      for (int c = 0; c < C; ++c) h[c] += v[c];
+    for (int g = 0; g < G; ++g) {
+      double* h = hists[g] + static_cast<size_t>(columns[g][r]) * C;
+      for (int c = 0; c < C; ++c) h[c] += s[c];
     }
   }
 }
 
-void AccumulateAny(const BinnedMatrix& m, const float* stats, int channels, const uint32_t* rows, size_t count,
-                   double* hist) {
-  const int d = m.num_features();
+template <int C>
+void AccumulateFeature(const uint8_t* column, const uint32_t* rows, const float* ordered, size_t count,
+                       double* hist) {
+  AccumulateFeatures<C, 1>(&column, rows, ordered, count, &hist);
+}
+
+void AccumulateFeatureAny(const uint8_t* column, const uint32_t* rows, const float* ordered, size_t count,
+                          int channels, double* hist) {
   const auto C = static_cast<size_t>(channels);
-  const uint32_t* offsets = m.bin_offsets().data();
   for (size_t k = 0; k < count; ++k) {
-    const uint32_t r = rows[k];
-    const uint8_t* bins = m.row(r);
-    const float* s = stats + static_cast<size_t>(r) * C;
-    for (int f = 0; f < d; ++f) {
-      double* h = hist + static_cast<size_t>(offsets[f] + bins[f]) * C;
-      for (size_t c = 0; c < C; ++c) h[c] += s[c];
+    double* h = hist + static_cast<size_t>(column[rows[k]]) * C;
+    const float* s = ordered + k * C;
+    for (size_t c = 0; c < C; ++c) h[c] += s[c];
+  }
+}
+
+// Features summed in one pass over a node's rows.
+constexpr int kFeatureGroup = 4;
+
+/// Features [first, last) of one job: groups of kFeatureGroup, then the rest
+/// one by one.
+void AccumulateRange(const BinnedMatrix& m, int first, int last, const uint32_t* rows, const float* ordered,
+                     size_t count, int channels, double* out) {
+  const auto C = static_cast<size_t>(channels);
+  const uint8_t* columns[kFeatureGroup];
+  double* hists[kFeatureGroup];
+  int f = first;
+  if (channels == 2 || channels == 4) {
+    for (; f + kFeatureGroup <= last; f += kFeatureGroup) {
+      for (int g = 0; g < kFeatureGroup; ++g) {
+        columns[g] = m.column(f + g);
+        hists[g] = out + static_cast<size_t>(m.bin_offset(f + g)) * C;
+      }
+      if (channels == 2) {
+        AccumulateFeatures<2, kFeatureGroup>(columns, rows, ordered, count, hists);
+      } else {
+        AccumulateFeatures<4, kFeatureGroup>(columns, rows, ordered, count, hists);
+      }
+    }
+  }
+  for (; f < last; ++f) {
+    const uint8_t* column = m.column(f);
+    double* hist = out + static_cast<size_t>(m.bin_offset(f)) * C;
+    switch (channels) {
+      case 2: AccumulateFeature<2>(column, rows, ordered, count, hist); break;
+      case 4: AccumulateFeature<4>(column, rows, ordered, count, hist); break;
+      case 5: AccumulateFeature<5>(column, rows, ordered, count, hist); break;
+      default: AccumulateFeatureAny(column, rows, ordered, count, channels, hist);
     }
   }
 }
 
-void AccumulateRows(const BinnedMatrix& m, const float* stats, int channels, const uint32_t* rows, size_t count,
-                    double* hist) {
-  switch (channels) {
-    case 2: Accumulate<2>(m, stats, rows, count, hist); break;
-    case 4: Accumulate<4>(m, stats, rows, count, hist); break;
-    case 5: Accumulate<5>(m, stats, rows, count, hist); break;
-    default: AccumulateAny(m, stats, channels, rows, count, hist);
-  }
-}
-
-/// One block of one job's rows; `partial` < 0: the job has a single block
-/// and it writes straight into the job's output.
-struct BlockTask {
+/// Features [first, last) of one job's histogram.
+struct FeatureTask {
   size_t job;
-  size_t begin;
-  size_t end;
-  long partial;
+  int first;
+  int last;
 };
 
-// Partial histograms are merged in slices of this many doubles, so that
-// the merge of one large job also spreads over the threads.
-constexpr size_t kMergeSlice = 8192;
+// Jobs of fewer rows are one task over all features (a task per feature
+// would cost more in scheduling than it does in work).
+constexpr size_t kSmallJobRows = 4096;
+// Rows per task of the statistics gather.
+constexpr size_t kGatherBlock = 1 << 16;
 
 }  // namespace
 
-size_t HistogramBlockRows(size_t rows) {
-  // At most 16 partial histograms per job, each over at least 8192 rows:
-  // smaller jobs are one task (other jobs of the same level keep the other
-  // threads busy), larger ones are cut into blocks enough for dynamic
-  // balancing over a few threads.
-  return std::max<size_t>(8192, (rows + 15) / 16);
-}
-
 void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
                      std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx) {
-  const size_t size = static_cast<size_t>(matrix.total_bins()) * static_cast<size_t>(channels);
-  std::vector<BlockTask> tasks;
-  // (job, first partial, blocks) of the jobs built from several blocks.
-  struct Merge {
-    size_t job;
-    size_t first;
-    size_t blocks;
-  };
-  std::vector<Merge> merges;
-  size_t partials = 0;
+  const auto C = static_cast<size_t>(channels);
+  const size_t size = static_cast<size_t>(matrix.total_bins()) * C;
+  const int d = matrix.num_features();
+  // Each job's statistics in its row order, so that every feature's pass
+  // reads them sequentially: start[j] is job j's first position.
+  std::vector<size_t> start(jobs.size() + 1, 0);
   for (size_t j = 0; j < jobs.size(); ++j) {
     EMBER_CHECK(jobs[j].out.size() == size, "histogram of {} slots, expected {}", jobs[j].out.size(), size);
-    const size_t n = jobs[j].rows.size();
-    const size_t block = HistogramBlockRows(n);
-    const size_t blocks = std::max<size_t>(1, NumBlocks(n, block));
-    if (blocks == 1) {
-      tasks.push_back({j, 0, n, -1});
+    start[j + 1] = start[j] + jobs[j].rows.size();
+  }
+  if (scratch.ordered.size() < start.back() * C) scratch.ordered.resize(start.back() * C);
+  float* ordered = scratch.ordered.data();
+  ParallelFor(ctx, start.back(), kGatherBlock, [&](const BlockRange& r) {
+    size_t j = static_cast<size_t>(std::upper_bound(start.begin(), start.end(), r.begin) - start.begin()) - 1;
+    for (size_t pos = r.begin; pos < r.end; ++pos) {
+      while (pos >= start[j + 1]) ++j;
+      const float* s = stats.data() + static_cast<size_t>(jobs[j].rows[pos - start[j]]) * C;
+      float* o = ordered + pos * C;
+      if (C == 2) {
+        o[0] = s[0];
+        o[1] = s[1];
+      } else {
+        for (size_t c = 0; c < C; ++c) o[c] = s[c];
+      }
+    }
+  });
+  std::vector<FeatureTask> tasks;
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    if (jobs[j].rows.size() < kSmallJobRows) {
+      tasks.push_back({j, 0, d});
       continue;
     }
-    merges.push_back({j, partials, blocks});
-    for (size_t b = 0; b < blocks; ++b) {
-      tasks.push_back({j, b * block, std::min(n, (b + 1) * block), static_cast<long>(partials + b)});
-    }
-    partials += blocks;
+    for (int f = 0; f < d; f += kFeatureGroup) tasks.push_back({j, f, std::min(d, f + kFeatureGroup)});
   }
-  if (scratch.partials.size() < partials * size) scratch.partials.resize(partials * size);
   ParallelFor(ctx, tasks.size(), 1, [&](const BlockRange& r) {
-    const BlockTask& t = tasks[r.begin];
+    const FeatureTask& t = tasks[r.begin];
     const HistogramJob& job = jobs[t.job];
-    double* out = t.partial < 0 ? job.out.data() : scratch.partials.data() + static_cast<size_t>(t.partial) * size;
-    std::fill(out, out + size, 0.0);
-    AccumulateRows(matrix, stats.data(), channels, job.rows.data() + t.begin, t.end - t.begin, out);
-  });
-  if (merges.empty()) return;
-  const size_t slices = NumBlocks(size, kMergeSlice);
-  ParallelFor(ctx, merges.size() * slices, 1, [&](const BlockRange& r) {
-    const Merge& mg = merges[r.begin / slices];
-    const size_t lo = (r.begin % slices) * kMergeSlice, hi = std::min(size, lo + kMergeSlice);
-    double* out = jobs[mg.job].out.data();
-    std::fill(out + lo, out + hi, 0.0);
-    for (size_t b = 0; b < mg.blocks; ++b) {
-      const double* partial = scratch.partials.data() + (mg.first + b) * size;
-      for (size_t i = lo; i < hi; ++i) out[i] += partial[i];
-    }
+    std::fill(job.out.data() + static_cast<size_t>(matrix.bin_offset(t.first)) * C,
+              job.out.data() + static_cast<size_t>(matrix.bin_offset(t.last)) * C, 0.0);
+    AccumulateRange(matrix, t.first, t.last, job.rows.data(), ordered + start[t.job] * C, job.rows.size(), channels,
+                    job.out.data());
   });
 }
 

@@ -16,10 +16,10 @@
 
 namespace ember {
 
-/// Reusable partial-histogram buffers of one tree learner (not thread-safe;
-/// one per concurrently grown tree).
+/// Reusable buffers of one tree learner (not thread-safe; one per
+/// concurrently grown tree).
 struct HistogramScratch {
-  std::vector<double> partials;
+  std::vector<float> ordered;  // the jobs' row statistics in row order
 };
 
 /// One histogram to build: the sums over `rows` written to `out`.
@@ -28,16 +28,11 @@ struct HistogramJob {
   std::span<double> out;
 };
 
-/// Rows per block when building a histogram over `rows` rows. Depends only
-/// on the row count, so the fixed-order merge gives the same sums for any
-/// thread count.
-size_t HistogramBlockRows(size_t rows);
-
-/// Builds every job's histogram in one parallel pass: each job's rows are
-/// cut into blocks (HistogramBlockRows), all blocks of all jobs are spread
-/// over the threads, and a job of several blocks merges its partial sums in
-/// block order. out = sum over r in rows of stats[r * channels + c] at the
-/// bins of row r. REQUIRES: every out.size() == total_bins * channels.
+/// Builds every job's histogram: out = sum over r in rows of stats[r *
+/// channels + c] at the bins of row r. The jobs' statistics are gathered in
+/// row order first; then (job, feature) tasks are spread over the threads,
+/// each summing one feature's slice in row order, so the sums do not depend
+/// on the thread count. REQUIRES: every out.size() == total_bins * channels.
 void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
                      std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx);
 

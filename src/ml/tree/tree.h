@@ -48,14 +48,14 @@ inline int LeafOfRow(const Tree& t, const float* x) {
   return n;
 }
 
-/// The leaf reached by a binned row (what training saw).
-inline int LeafOfBins(const Tree& t, const uint8_t* bins, const BinCuts& cuts) {
+/// The leaf reached by row i of a binned matrix (what training saw).
+inline int LeafOfBins(const Tree& t, const BinnedMatrix& m, size_t i) {
   int n = 0;
   while (t.feature[static_cast<size_t>(n)] >= 0) {
     const auto u = static_cast<size_t>(n);
     const int f = t.feature[u];
-    const int b = bins[f];
-    const bool go_left = b == cuts.missing_bin(f) ? t.default_left[u] != 0 : b <= t.bin[u];
+    const int b = m.bin(i, f);
+    const bool go_left = b == m.cuts().missing_bin(f) ? t.default_left[u] != 0 : b <= t.bin[u];
     n = go_left ? t.left[u] : t.right[u];
   }
   return n;

@@ -223,7 +223,6 @@ class Grower {
     s_.partition.resize(std::max(s_.partition.size(), out_.rows.size()));
     uint32_t* rows = out_.rows.data();
     uint32_t* scratch = s_.partition.data();
-    const auto stride = static_cast<size_t>(m_.num_features());
     // Pass 1: each task writes its left rows forward and its right rows
     // backward into its own range of the scratch array; a task that covers
     // its whole parent also gathers them back at once.
@@ -233,13 +232,12 @@ class Grower {
       const int missing = m_.cuts().missing_bin(split.feature);
       const int bin = split.bin;
       const bool default_left = split.default_left;
-      // The split feature's column of bins: row r's bin is column[r * stride].
-      const uint8_t* column = m_.row(0) + split.feature;
+      const uint8_t* column = m_.column(split.feature);
       size_t l = t.begin, e = t.end;
       for (size_t i = t.begin; i < t.end; ++i) {
-        if (i + 16 < t.end) __builtin_prefetch(column + rows[i + 16] * stride);
+        if (i + 16 < t.end) __builtin_prefetch(column + rows[i + 16]);
         const uint32_t row = rows[i];
-        const int b = column[row * stride];
+        const int b = column[row];
         // Branch-free: the side is data-dependent and mispredicts half the time.
         const bool left = b == missing ? default_left : b <= bin;
         scratch[l] = row;

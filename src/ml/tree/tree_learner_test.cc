@@ -42,7 +42,7 @@ TEST(BinningTest, FewDistinctValuesGetOneBinEachWithMidpointCuts) {
   ASSERT_EQ(m.cuts().cuts[0], (std::vector<float>{1.5f, 2.5f}));
   EXPECT_EQ(m.cuts().missing_bin(0), 3);
   const std::vector<int> want{0, 1, 1, 2, 3, 0};
-  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(m.row(i)[0], want[i]) << i;
+  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(m.bin(i, 0), want[i]) << i;
   EXPECT_EQ(m.total_bins(), 4u);
 }
 
@@ -66,10 +66,10 @@ TEST(BinningTest, SparseRowsBinTheirImplicitZeros) {
   const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, Context::Default(1));
   EXPECT_EQ(m.cuts().cuts[0], (std::vector<float>{1.0f}));
   EXPECT_EQ(m.cuts().cuts[1], (std::vector<float>{2.5f}));
-  EXPECT_EQ(m.row(0)[0], 0);
-  EXPECT_EQ(m.row(0)[1], 1);
-  EXPECT_EQ(m.row(1)[0], 1);
-  EXPECT_EQ(m.row(2)[1], 0);
+  EXPECT_EQ(m.bin(0, 0), 0);
+  EXPECT_EQ(m.bin(0, 1), 1);
+  EXPECT_EQ(m.bin(1, 0), 1);
+  EXPECT_EQ(m.bin(2, 1), 0);
 }
 
 TEST(HistogramTest, SubtractionGivesTheDirectHistogram) {
@@ -85,7 +85,7 @@ TEST(HistogramTest, SubtractionGivesTheDirectHistogram) {
   const Context ctx = Context::Default(2);
   const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.max_bins = 16}, ctx);
   std::vector<uint32_t> all = AllRows(n), left, right;
-  for (uint32_t r : all) (m.row(r)[1] <= 7 ? left : right).push_back(r);
+  for (uint32_t r : all) (m.bin(r, 1) <= 7 ? left : right).push_back(r);
   const size_t size = m.total_bins() * 4;
   std::vector<double> parent(size), direct_left(size), direct_right(size);
   HistogramScratch scratch;
