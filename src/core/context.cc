@@ -37,4 +37,11 @@ Context Context::WithSeed(uint64_t seed) const {
   return copy;
 }
 
+Context Context::WithProgress(std::shared_ptr<const ProgressSink> sink) const {
+  EMBER_CHECK(sink != nullptr, "Context::WithProgress needs a sink");
+  Context copy = *this;
+  copy.progress_ = std::move(sink);
+  return copy;
+}
+
 }  // namespace ember

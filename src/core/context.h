@@ -42,6 +42,9 @@ class Context {
   Context WithThreads(int threads) const;
   /// A copy that differs only in the seed.
   Context WithSeed(uint64_t seed) const;
+  /// A copy that reports progress to `sink` (e.g. ProgressSink::Observed in
+  /// tests). REQUIRES: sink is not null.
+  Context WithProgress(std::shared_ptr<const ProgressSink> sink) const;
 
  private:
   Context() = default;

@@ -15,6 +15,12 @@ std::shared_ptr<const ProgressSink> ProgressSink::Silent() {
   return std::make_shared<const ProgressSink>(false, nullptr);
 }
 
+std::shared_ptr<const ProgressSink> ProgressSink::Observed(std::function<void(const ProgressReport&)> observer) {
+  auto sink = std::make_shared<ProgressSink>(false, nullptr);
+  sink->observer_ = std::move(observer);
+  return sink;
+}
+
 std::unique_ptr<ProgressBar> ProgressSink::Start(std::string label, uint64_t total, std::string unit) const {
   return std::make_unique<ProgressBar>(*this, std::move(label), total, std::move(unit));
 }
@@ -25,6 +31,7 @@ ProgressBar::ProgressBar(const ProgressSink& sink, std::string label, uint64_t t
 
 ProgressBar::~ProgressBar() {
   if (drawn_) std::fprintf(sink_.stream(), "\r\033[K");
+  if (sink_.observer_) sink_.observer_({label_, total_, unit_, done(), advances_.load(std::memory_order_relaxed)});
 }
 
 namespace {
@@ -54,6 +61,7 @@ std::string ProgressBar::Render(double elapsed) const {
 
 void ProgressBar::Advance(uint64_t units) {
   done_.fetch_add(units, std::memory_order_relaxed);
+  advances_.fetch_add(1, std::memory_order_relaxed);
   if (!sink_.active()) return;
   const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           std::chrono::steady_clock::now() - start_).count();

@@ -1,9 +1,11 @@
 #include "core/progress.h"
 
 #include <cstdio>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "core/context.h"
 #include "core/random.h"
 
 namespace ember {
@@ -28,6 +30,29 @@ TEST(ProgressTest, RenderShowsPercentRateAndEta) {
   bar->Advance(250);
   // 250 rows in 2 s: 125 rows/s, 750 left -> 6 s.
   EXPECT_EQ(bar->Render(2.0), "read [======>                 ]  25% 125 rows/s ETA 6s");
+}
+
+TEST(ProgressTest, ObservedSinkReportsEachFinishedTask) {
+  std::vector<ProgressReport> seen;
+  const Context ctx = Context::Default(1).WithProgress(
+      ProgressSink::Observed([&](const ProgressReport& r) { seen.push_back(r); }));
+  EXPECT_FALSE(ctx.progress().active());
+  {
+    auto bar = ctx.progress().Start("read a.csv", 500, "bytes");
+    bar->Advance(200);
+    bar->Advance(300);
+    EXPECT_TRUE(seen.empty());  // reported when the task ends
+  }
+  ctx.progress().Start("binning", 0)->Advance(7);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].label, "read a.csv");
+  EXPECT_EQ(seen[0].total, 500u);
+  EXPECT_EQ(seen[0].unit, "bytes");
+  EXPECT_EQ(seen[0].done, 500u);
+  EXPECT_EQ(seen[0].advances, 2u);
+  EXPECT_EQ(seen[1].label, "binning");
+  EXPECT_EQ(seen[1].unit, "rows");
+  EXPECT_EQ(seen[1].done, 7u);
 }
 
 TEST(RandomTest, StreamsAreReproducibleAndDistinct) {

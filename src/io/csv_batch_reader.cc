@@ -31,6 +31,8 @@ class TextSource {
   virtual std::string_view Peek(size_t want) = 0;
   /// Marks the first `n` bytes of the last Peek as read.
   virtual void Consume(size_t n) = 0;
+  /// Progress over the underlying bytes (a gzip file's compressed ones).
+  virtual BatchProgress progress() const = 0;
 };
 
 size_t PageSize() {
@@ -67,6 +69,7 @@ class MemoryText final : public TextSource {
     pos_ += n;
     releaser_.ReleaseBefore(pos_);
   }
+  BatchProgress progress() const override { return {pos_, text_.size(), "bytes"}; }
 
  private:
   std::string_view text_;
@@ -97,6 +100,9 @@ class GzipText final : public TextSource {
     return std::string_view(buffer_).substr(begin_, want);
   }
   void Consume(size_t n) override { begin_ += n; }
+  /// Compressed bytes inflated so far: at most one read step ahead of the
+  /// rows handed out.
+  BatchProgress progress() const override { return {inflater_.consumed(), file_->size(), "bytes"}; }
 
  private:
   GzipInflater inflater_;
@@ -153,6 +159,7 @@ class CsvBatchSource final : public BatchSource {
   }
 
   const Schema& schema() const override { return schema_; }
+  std::optional<BatchProgress> progress() const override { return text_->progress(); }
 
   std::optional<DataFrame> Next() override {
     if (ready_pos_ < ready_.num_rows()) {

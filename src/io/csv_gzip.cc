@@ -85,7 +85,7 @@ size_t GzipInflater::Read(std::span<char> out) {
   return produced;
 }
 
-std::string InflateGzip(std::string_view data, const std::string& path) {
+std::string InflateGzip(std::string_view data, const std::string& path, ProgressBar* progress) {
   GzipInflater inflater = GzipInflater::Make(data, path);
   // The gzip trailer holds the size mod 2^32: a good first guess.
   size_t guess = data.size() * 4;
@@ -98,11 +98,20 @@ std::string InflateGzip(std::string_view data, const std::string& path) {
   }
   std::string out(guess, '\0');
   size_t produced = 0;
+  size_t reported = 0;  // compressed bytes already reported to `progress`
+  // Without a bar, one Read fills the whole guess; with one, a piece at a
+  // time so that the bar moves.
+  const size_t piece = progress != nullptr ? size_t{8} << 20 : std::numeric_limits<size_t>::max();
   for (;;) {
     if (produced == out.size()) out.resize(out.size() * 2);
-    const size_t n = inflater.Read(std::span<char>(out.data() + produced, out.size() - produced));
+    const size_t ask = std::min(piece, out.size() - produced);
+    const size_t n = inflater.Read(std::span<char>(out.data() + produced, ask));
     produced += n;
-    if (produced < out.size()) break;  // Read fills what it is given until the data ends
+    if (progress != nullptr) {
+      progress->Advance(inflater.consumed() - reported);
+      reported = inflater.consumed();
+    }
+    if (n < ask) break;  // Read fills what it is given until the data ends
   }
   out.resize(produced);
   return out;

@@ -9,14 +9,18 @@
 #include <string>
 #include <string_view>
 
+#include "core/progress.h"
+
 namespace ember {
 
 /// True when `data` starts with the gzip magic bytes 1f 8b.
 bool HasGzipMagic(std::string_view data);
 
 /// The inflated bytes of `data` (gzip, concatenated gzip members, or zlib).
-/// Throws CorruptData naming `path` when the stream is corrupt or truncated.
-std::string InflateGzip(std::string_view data, const std::string& path);
+/// `progress` (may be null) advances by the compressed bytes consumed, a
+/// few MiB of output at a time. Throws CorruptData naming `path` when the
+/// stream is corrupt or truncated.
+std::string InflateGzip(std::string_view data, const std::string& path, ProgressBar* progress = nullptr);
 
 /// Inflates `data` (as InflateGzip) a piece at a time. Not thread-safe;
 /// movable, not copyable. REQUIRES: `data` outlives the inflater.

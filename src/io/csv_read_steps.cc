@@ -238,7 +238,7 @@ DataFrame EmptyFrame(const ParseSetup& setup) {
 }
 
 DataFrame ParseRows(ParseSetup& setup, std::string_view text, int64_t first_line, const CsvReadOptions& options,
-                    const Context& ctx, const ReleaseFn& release) {
+                    const Context& ctx, const ReleaseFn& release, ProgressBar* progress) {
   // Pass 1: chunk boundaries, then rows and lines per chunk. The mapped
   // pages stay resident until pass 2 has parsed them: releasing them here
   // too would fault the whole file in twice more (a third more time) to
@@ -273,7 +273,9 @@ DataFrame ParseRows(ParseSetup& setup, std::string_view text, int64_t first_line
   auto parse_all = [&](std::span<const uint8_t> only) {
     ParallelFor(ctx, nchunks, 1, [&](const BlockRange& r) {
       ParseChunk(setup, chunks[r.index], stores, only, results[r.index]);
-      if (release) release(chunks[r.index].begin, static_cast<size_t>(chunks[r.index].end - chunks[r.index].begin));
+      const auto bytes = static_cast<size_t>(chunks[r.index].end - chunks[r.index].begin);
+      if (release) release(chunks[r.index].begin, bytes);
+      if (progress != nullptr && only.empty()) progress->Advance(bytes);  // widening re-parses are not counted
     });
   };
   parse_all({});

@@ -41,8 +41,9 @@ DataFrame EmptyFrame(const ParseSetup& setup);
 /// `first_line`, into a frame: chunks of options.chunk_bytes parsed on all
 /// of ctx's threads. Columns of origin kInferred whose values do not fit are
 /// widened (setup's types are updated); other misfits throw ParseError with
-/// the file's line. `release` (may be empty) gets each chunk once parsed.
+/// the file's line. `release` (may be empty) gets each chunk once parsed;
+/// `progress` (may be null) advances by each chunk's bytes once parsed.
 DataFrame ParseRows(ParseSetup& setup, std::string_view text, int64_t first_line, const CsvReadOptions& options,
-                    const Context& ctx, const ReleaseFn& release);
+                    const Context& ctx, const ReleaseFn& release, ProgressBar* progress = nullptr);
 
 }  // namespace ember::csv

@@ -193,11 +193,16 @@ class ColumnBuilder {
   EmberDecoder decoder_;
 };
 
-DataFrame ReadFromBytes(const FileBytes& file, const EmberReadOptions& options, const Context& ctx) {
+/// With a `progress_label`, shows a bar so named over the file's columns.
+DataFrame ReadFromBytes(const FileBytes& file, const EmberReadOptions& options, const Context& ctx,
+                        std::string_view progress_label) {
   const EmberFooter footer = ReadEmberFooter({file.data, file.size}, file.name);
   std::vector<ColumnPtr> columns(footer.schema.size());
+  const std::unique_ptr<ProgressBar> bar =
+      progress_label.empty() ? nullptr : ctx.progress().Start(std::string(progress_label), columns.size(), "columns");
   ParallelFor(ctx, columns.size(), 1, [&](const BlockRange& r) {
     columns[r.begin] = ColumnBuilder(file, footer, r.begin, options).Build();
+    if (bar) bar->Advance(1);
   });
   return DataFrame::Make(footer.schema, std::move(columns));
 }
@@ -207,7 +212,7 @@ DataFrame ReadFromBytes(const FileBytes& file, const EmberReadOptions& options, 
 DataFrame ReadEmber(const std::string& path, const EmberReadOptions& options, const Context& ctx) {
   std::shared_ptr<const MappedFile> map = MappedFile::Open(path);
   const FileBytes file{map->data(), map->size(), map, path};
-  return ReadFromBytes(file, options, ctx);
+  return ReadFromBytes(file, options, ctx, "read " + path);
 }
 
 DataFrame ReadEmberBytes(std::span<const std::byte> bytes, std::string_view source_name,
@@ -216,7 +221,7 @@ DataFrame ReadEmberBytes(std::span<const std::byte> bytes, std::string_view sour
   auto copy = Buffer::Allocate(bytes.size());
   if (!bytes.empty()) std::memcpy(copy->mutable_data(), bytes.data(), bytes.size());
   const FileBytes file{copy->data(), copy->size(), copy, source_name};
-  return ReadFromBytes(file, options, ctx);
+  return ReadFromBytes(file, options, ctx, {});
 }
 
 struct EmberRowGroupReader::State {

@@ -162,10 +162,9 @@ Piece ParseChunk(std::string_view chunk, const LibSvmReadOptions& options) {
   return piece;
 }
 
-}  // namespace
-
-DataFrame ParseLibSvm(std::string_view text, std::string_view source_name, const LibSvmReadOptions& options,
-                      const Context& ctx) {
+/// ParseLibSvm; `progress` (may be null) advances by each chunk's bytes once parsed.
+DataFrame ParseText(std::string_view text, std::string_view source_name, const LibSvmReadOptions& options,
+                    const Context& ctx, ProgressBar* progress) {
   if (options.num_features < 0) {
     throw InvalidArgument(fmt::format("num_features is {}; it must be >= 0 (0 = one more than the largest index)",
                                       options.num_features));
@@ -176,6 +175,7 @@ DataFrame ParseLibSvm(std::string_view text, std::string_view source_name, const
     const size_t b = starts[r.begin];
     const size_t e = r.begin + 1 < starts.size() ? starts[r.begin + 1] : text.size();
     pieces[r.begin] = ParseChunk(text.substr(b, e - b), options);
+    if (progress != nullptr) progress->Advance(e - b);
   });
 
   int64_t lines_before = 0;
@@ -225,9 +225,17 @@ DataFrame ParseLibSvm(std::string_view text, std::string_view source_name, const
   return DataFrame::Make({"label", "features"}, std::move(columns));
 }
 
+}  // namespace
+
+DataFrame ParseLibSvm(std::string_view text, std::string_view source_name, const LibSvmReadOptions& options,
+                      const Context& ctx) {
+  return ParseText(text, source_name, options, ctx, nullptr);
+}
+
 DataFrame ReadLibSvm(const std::string& path, const LibSvmReadOptions& options, const Context& ctx) {
   std::shared_ptr<const MappedFile> map = MappedFile::Open(path);
-  return ParseLibSvm(map->text(), path, options, ctx);
+  const std::unique_ptr<ProgressBar> bar = ctx.progress().Start("read " + path, map->text().size(), "bytes");
+  return ParseText(map->text(), path, options, ctx, bar.get());
 }
 
 }  // namespace ember

@@ -18,7 +18,9 @@ namespace {
 class EmberBatchSource final : public BatchSource {
  public:
   EmberBatchSource(EmberRowGroupReader reader, size_t batch_rows, const Context& ctx)
-      : reader_(std::move(reader)), batch_rows_(batch_rows), ctx_(ctx) {}
+      : reader_(std::move(reader)), batch_rows_(batch_rows), ctx_(ctx) {
+    for (size_t g = 0; g < reader_.num_row_groups(); ++g) total_rows_ += reader_.num_rows(g);
+  }
 
   const Schema& schema() const override { return reader_.schema(); }
 
@@ -37,8 +39,11 @@ class EmberBatchSource final : public BatchSource {
     const size_t n = std::min(batch_rows_, group_rows_ - pos_);
     DataFrame out = group_frame_.Slice(pos_, n);
     pos_ += n;
+    rows_out_ += n;
     return out;
   }
+
+  std::optional<BatchProgress> progress() const override { return BatchProgress{rows_out_, total_rows_, "rows"}; }
 
  private:
   EmberRowGroupReader reader_;
@@ -48,6 +53,8 @@ class EmberBatchSource final : public BatchSource {
   DataFrame group_frame_;
   size_t group_rows_ = 0;
   size_t pos_ = 0;
+  uint64_t rows_out_ = 0;
+  uint64_t total_rows_ = 0;
 };
 
 /// A table read whole, handed out in zero-copy slices.
@@ -62,6 +69,9 @@ class WholeTableSource final : public BatchSource {
     pos_ += n;
     return out;
   }
+  std::optional<BatchProgress> progress() const override {
+    return BatchProgress{pos_, frame_.num_rows(), "rows"};
+  }
 
  private:
   DataFrame frame_;
@@ -73,6 +83,13 @@ class WholeTableSource final : public BatchSource {
 
 TableBatchReader TableBatchReader::Open(const std::string& path, const BatchReadOptions& options,
                                         const Context& ctx) {
+  TableBatchReader reader = OpenSource(path, options, ctx);
+  reader.StartProgress(options.progress_label.empty() ? "read " + path : options.progress_label, ctx);
+  return reader;
+}
+
+TableBatchReader TableBatchReader::OpenSource(const std::string& path, const BatchReadOptions& options,
+                                              const Context& ctx) {
   if (options.batch_rows == 0) throw InvalidArgument("batch_rows must be at least 1, not 0");
   if (options.chunk_bytes == 0) throw InvalidArgument("chunk_bytes must be at least 1, not 0");
   switch (FormatFromPath(path)) {
@@ -111,9 +128,21 @@ TableBatchReader::~TableBatchReader() = default;
 
 const Schema& TableBatchReader::schema() const { return source_->schema(); }
 
+void TableBatchReader::StartProgress(const std::string& label, const Context& ctx) {
+  const std::optional<BatchProgress> at = source_->progress();
+  if (!at) return;
+  ctx_.emplace(ctx);
+  bar_ = ctx_->progress().Start(label, at->total, std::string(at->unit));
+}
+
 std::optional<DataFrame> TableBatchReader::Next() {
   std::optional<DataFrame> batch = source_->Next();
   if (batch) rows_read_ += static_cast<int64_t>(batch->num_rows());
+  if (bar_) {
+    const uint64_t done = source_->progress()->done;
+    if (done > reported_) bar_->Advance(done - reported_);
+    reported_ = std::max(reported_, done);
+  }
   return batch;
 }
 

@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/context.h"
 #include "frame/dataframe.h"
@@ -50,6 +51,16 @@ struct BatchReadOptions {
   /// CSV: rows sampled for type inference, as CsvReadOptions::infer_rows.
   /// Default 10000.
   size_t infer_rows = 10000;
+  /// Names the progress bar that Open's reader shows over the input (bytes
+  /// of a CSV, rows of .ember and LibSVM). Default "read PATH".
+  std::string progress_label;
+};
+
+/// How far a BatchSource has read its input: `done` of `total` `unit`s.
+struct BatchProgress {
+  uint64_t done = 0;
+  uint64_t total = 0;
+  std::string_view unit = "rows";
 };
 
 /// One format's batch reading; TableBatchReader owns one. Implementations
@@ -61,6 +72,8 @@ class BatchSource {
   virtual const Schema& schema() const = 0;
   /// The next batch of at least one row, or nullopt at the end.
   virtual std::optional<DataFrame> Next() = 0;
+  /// The input read so far, for progress bars; nullopt when unknown.
+  virtual std::optional<BatchProgress> progress() const { return std::nullopt; }
 };
 
 /// Reads a table batch by batch. Movable, not copyable, not thread-safe.
@@ -68,12 +81,14 @@ class TableBatchReader {
  public:
   /// Opens `path`, choosing the format from its extension as ReadTable does,
   /// and reads what the schema needs (CSV: the header and the rows types
-  /// are inferred from; .ember: the footer). Throws InvalidArgument for bad
+  /// are inferred from; .ember: the footer). The reader shows a progress bar
+  /// through ctx (options.progress_label), advanced once per batch. Throws InvalidArgument for bad
   /// options, and as ReadTable for the file (NotFound, IoError, ParseError,
   /// CorruptData); the error ReadTable gives for an empty file or a
   /// header-only CSV whose types cannot be inferred is thrown here.
   static TableBatchReader Open(const std::string& path, const BatchReadOptions& options, const Context& ctx);
-  /// Wraps another source of batches (CSV text in memory, tests).
+  /// Wraps another source of batches (CSV text in memory, tests); no
+  /// progress bar.
   static TableBatchReader FromSource(std::unique_ptr<BatchSource> source);
 
   TableBatchReader(TableBatchReader&&) noexcept = default;
@@ -95,8 +110,15 @@ class TableBatchReader {
 
  private:
   explicit TableBatchReader(std::unique_ptr<BatchSource> source) : source_(std::move(source)) {}
+  /// Open without the progress bar.
+  static TableBatchReader OpenSource(const std::string& path, const BatchReadOptions& options, const Context& ctx);
+  void StartProgress(const std::string& label, const Context& ctx);
+
   std::unique_ptr<BatchSource> source_;
   int64_t rows_read_ = 0;
+  std::optional<Context> ctx_;        // owns the progress sink bar_ draws to
+  std::unique_ptr<ProgressBar> bar_;  // null without progress
+  uint64_t reported_ = 0;             // units bar_ was advanced by
 };
 
 }  // namespace ember

@@ -75,6 +75,8 @@ PredictResult Predict(const PredictOptions& options, const Context& ctx) {
   const std::shared_ptr<const Model> model = LoadStageAs<Model>(BuiltinStages(), options.model);
   BatchReadOptions read;
   read.batch_rows = options.batch_rows;
+  // The reader's bar is the command's: over the input, with a total and ETA.
+  read.progress_label = "score " + options.input;
   // Numeric columns the model was fitted on keep their fitted types, so a
   // batch never infers a narrower type than training saw. (The label, which
   // the runner encodes before fitting, may differ and is not needed.)
@@ -92,9 +94,7 @@ PredictResult Predict(const PredictOptions& options, const Context& ctx) {
 
   OutputWriter writer(options.output);
   PredictResult result;
-  const std::unique_ptr<ProgressBar> bar = ctx.progress().Start("score " + options.input, 0);
   while (std::optional<DataFrame> batch = reader.Next()) {
-    bar->Advance(batch->num_rows());
     const DataFrame scored = model->Transform(*batch, ctx);
     writer.Append(OutputColumns(*batch, scored), ctx);
     if (result.rows == 0) result.first_batch_seconds = std::chrono::duration<double>(Clock::now() - start).count();
