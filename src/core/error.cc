@@ -7,7 +7,8 @@ namespace ember {
 
 void ThrowErrno(std::string_view what, std::string_view path) {
   const int err = errno;
-  const std::string message = fmt::format("{}: {}: {}", what, path, std::strerror(err));
+  std::string message = fmt::format("{}: {}: {}", what, path, std::strerror(err));
+  if (err == ENOSPC || err == EDQUOT) message += " (free space on that file system, or write elsewhere)";
   if (err == ENOENT) throw NotFound(message);
   throw IoError(message);
 }

@@ -78,7 +78,8 @@ class InternalError : public Error {
   explicit InternalError(const std::string& m) : Error(ErrorKind::kInternal, m) {}
 };
 
-/// Throws IoError "what: path: strerror(errno)" for the current errno.
+/// Throws IoError "what: path: strerror(errno)" for the current errno (NotFound
+/// for ENOENT); a full disk or quota adds what to do about it.
 [[noreturn]] void ThrowErrno(std::string_view what, std::string_view path);
 
 /// Name of an ErrorKind, e.g. "parse error".
