@@ -102,6 +102,58 @@ uint8_t BinCuts::BinOf(int f, float x) const {
   return static_cast<uint8_t>((base - c.data()) + (*base < x ? 1 : 0));
 }
 
+namespace {
+
+/// Replaces the cuts of the categorical features by one bin per code, after
+/// checking every row's value (not only a sample: a code missed by the
+/// sample would share the last bin).
+void SetCategoricalCuts(const Column& features, const BinningOptions& options, BinCuts& result) {
+  const std::vector<int>& categorical = options.categorical_features;
+  if (categorical.empty()) return;
+  const int d = features.type().dim;
+  result.categorical.assign(static_cast<size_t>(d), 0);
+  const bool sparse = features.type().id == TypeId::kSparseVector;
+  for (int f : categorical) {
+    if (f < 0 || f >= d) {
+      throw InvalidArgument(fmt::format("categorical feature {} is out of range: the features have {} slots", f, d));
+    }
+    int largest = 0;  // absent sparse entries are code 0
+    auto check = [&](size_t row, float v) {
+      if (std::isnan(v)) return;
+      if (!(v >= 0 && v < kMaxValueBins && v == std::floor(v))) {
+        throw InvalidArgument(fmt::format(
+            "categorical feature {} has value {} at row {}; expected a category code 0..{} (StringIndexer output) "
+            "or NaN",
+            f, v, row, kMaxValueBins - 1));
+      }
+      largest = std::max(largest, static_cast<int>(v));
+    };
+    const size_t n = features.length();
+    if (sparse) {
+      for (size_t i = 0; i < n; ++i) {
+        const SparseRow row = features.SparseRowAt(i);
+        for (size_t k = 0; k < row.indices.size(); ++k) {
+          if (row.indices[k] == f) check(i, row.values[k]);
+        }
+      }
+    } else {
+      const float* x = features.buffers().values->as<float>().data();
+      for (size_t i = 0; i < n; ++i) check(i, x[i * static_cast<size_t>(d) + static_cast<size_t>(f)]);
+    }
+    if (largest + 1 > options.max_bins) {
+      throw InvalidArgument(fmt::format("categorical feature {} has {} categories (codes 0..{}), more than maxBins {}; "
+                                        "raise maxBins to at least {} (at most {})",
+                                        f, largest + 1, largest, options.max_bins, largest + 1, kMaxValueBins));
+    }
+    std::vector<float>& cuts = result.cuts[static_cast<size_t>(f)];
+    cuts.clear();
+    for (int k = 0; k < largest; ++k) cuts.push_back(static_cast<float>(k) + 0.5f);
+    result.categorical[static_cast<size_t>(f)] = 1;
+  }
+}
+
+}  // namespace
+
 BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, const BinningOptions& options,
                        const Context& ctx) {
   CheckFeatures(features);
@@ -174,6 +226,7 @@ BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, 
       bar->Advance(1);
     });
   }
+  SetCategoricalCuts(features, options, result);
   return result;
 }
 

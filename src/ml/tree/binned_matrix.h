@@ -29,6 +29,9 @@ struct BinningOptions {
   /// Rows sampled (seeded, without replacement) to compute the cut points.
   size_t sample_rows = 200000;
   uint64_t seed = 42;
+  /// Features whose values are category codes 0, 1, ..., K-1 (NaN: missing):
+  /// each code gets its own bin (bin k holds code k), whatever max_bins.
+  std::vector<int> categorical_features;
 };
 
 /// Cut points of every feature. Value bin b of feature f holds the values x
@@ -36,6 +39,10 @@ struct BinningOptions {
 /// goes to the missing bin, numbered num_value_bins(f).
 struct BinCuts {
   std::vector<std::vector<float>> cuts;
+  /// Per feature, 1 when it is categorical (empty: none is).
+  std::vector<uint8_t> categorical;
+
+  bool is_categorical(int f) const { return !categorical.empty() && categorical[static_cast<size_t>(f)] != 0; }
 
   int num_features() const { return static_cast<int>(cuts.size()); }
   int num_value_bins(int f) const { return static_cast<int>(cuts[static_cast<size_t>(f)].size()) + 1; }
@@ -48,7 +55,9 @@ struct BinCuts {
 /// entries are 0). `weights` empty means every row weighs 1; rows of weight
 /// 0 do not influence the cuts. Features with at most max_bins distinct
 /// values get one bin per value (cuts at midpoints); others get weighted
-/// quantiles.
+/// quantiles. Categorical features get cuts k + 0.5 for codes up to the
+/// largest seen; throws InvalidArgument for a value that is not a code in
+/// 0..kMaxValueBins-1.
 BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, const BinningOptions& options,
                        const Context& ctx);
 

@@ -21,6 +21,7 @@ struct Key {
   int max_bins = 0;
   size_t sample_rows = 0;
   uint64_t seed = 0;
+  std::vector<int> categorical;
 
   bool operator==(const Key&) const = default;
 };
@@ -72,6 +73,7 @@ Key MakeKey(const Column& features, std::span<const double> weights, const Binni
   k.max_bins = std::clamp(options.max_bins, 2, kMaxValueBins);
   k.sample_rows = options.sample_rows;
   k.seed = options.seed;
+  k.categorical = options.categorical_features;
   return k;
 }
 

@@ -43,7 +43,7 @@ ModelPtr FitForest(TreeAlgorithm algorithm, const ParamMap& p, const std::string
   const auto uc = static_cast<size_t>(C);
   const auto seed = static_cast<uint64_t>(p.GetInt("seed"));
   const std::shared_ptr<const BinnedMatrix> binned = CachedBinnedMatrix(
-      *data.features, data.weights, {.max_bins = static_cast<int>(p.GetInt("maxBins")), .seed = seed}, ctx);
+      *data.features, data.weights, BinningOptionsFromParams(p, data.dim, stage), ctx);
   const BinnedMatrix& matrix = *binned;
   const int num_trees = forest ? static_cast<int>(p.GetInt("numTrees")) : 1;
   const double rate = forest ? p.GetDouble("subsamplingRate") : 1.0;

@@ -95,7 +95,7 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   if (!(train_weight > 0)) throw InvalidArgument(fmt::format("{}: no training rows with positive weight", stage));
   const auto seed = static_cast<uint64_t>(p.GetInt("seed"));
   const std::shared_ptr<const BinnedMatrix> binned = CachedBinnedMatrix(
-      *data.features, fit_weights, {.max_bins = static_cast<int>(p.GetInt("maxBins")), .seed = seed}, ctx);
+      *data.features, fit_weights, BinningOptionsFromParams(p, data.dim, stage), ctx);
   const BinnedMatrix& matrix = *binned;
 
   // Initial scores: the loss's best constant (softmax: log class priors, so

@@ -1,8 +1,10 @@
 #include "ml/tree/split.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
+#include "ml/tree/tree.h"
 
 namespace ember {
 
@@ -70,6 +72,10 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
   const Checker check{criterion, channels, constraints};
   Split best;
   std::vector<double> left(C), right(C), left_m(C), right_m(C), values(C);
+  // The categories of the feature being scanned, in their sorted order
+  // (categorical features only): a split at b sends order[0..b] left.
+  std::vector<int> order;
+  bool scanning_categories = false;
   auto consider = [&](const double* l, const double* r, int f, int b, bool default_left) {
     if (!check.ChildOk(l) || !check.ChildOk(r)) return;
     const double sl = NodeScore(criterion, l, channels, lambda);
@@ -87,8 +93,17 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
       best.loss_reduction = reduction;
       best.left_totals.assign(l, l + C);
       best.right_totals.assign(r, r + C);
+      best.categories.clear();
+      if (scanning_categories) {
+        best.categories.assign(kCategoryWords, 0);
+        for (int j = 0; j <= b; ++j) {
+          const auto code = static_cast<size_t>(order[static_cast<size_t>(j)]);
+          best.categories[code / 64] |= uint64_t{1} << (code % 64);
+        }
+      }
     }
   };
+  std::vector<double> keys;
   for (int f : features) {
     const int bins = matrix.cuts().num_value_bins(f);
     const double* h = hist.data() + static_cast<size_t>(matrix.bin_offset(f)) * C;
@@ -98,21 +113,42 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
       values[c] = node[c] - missing[c];
       left[c] = 0;
     }
-    for (int b = 0; b < bins; ++b) {
+    // Threshold features scan bins in value order; categorical ones scan
+    // their non-empty categories in order of leaf value.
+    scanning_categories = matrix.cuts().is_categorical(f);
+    int steps = bins;
+    if (scanning_categories) {
+      order.clear();
+      keys.assign(static_cast<size_t>(bins), 0.0);
+      for (int b = 0; b < bins; ++b) {
+        const double* hb = h + static_cast<size_t>(b) * C;
+        if (!(hb[count_channel] > 0)) continue;
+        order.push_back(b);
+        keys[static_cast<size_t>(b)] = criterion == Criterion::kNewton ? hb[0] / (hb[1] + lambda)
+                                                                       : hb[C - 3] / hb[C - 2];
+      }
+      std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return keys[static_cast<size_t>(a)] < keys[static_cast<size_t>(b)];
+      });
+      steps = static_cast<int>(order.size());
+    }
+    for (int b = 0; b < steps; ++b) {
+      const size_t at = static_cast<size_t>(scanning_categories ? order[static_cast<size_t>(b)] : b);
       for (size_t c = 0; c < C; ++c) {
-        left[c] += h[static_cast<size_t>(b) * C + c];
+        left[c] += h[at * C + c];
         right[c] = values[c] - left[c];
         right_m[c] = right[c] + missing[c];
         left_m[c] = left[c] + missing[c];
       }
       if (!has_missing) {
-        if (b + 1 < bins) consider(left.data(), right.data(), f, b, false);
+        if (b + 1 < steps) consider(left.data(), right.data(), f, b, false);
         continue;
       }
       consider(left.data(), right_m.data(), f, b, false);
-      if (b + 1 < bins) consider(left_m.data(), right.data(), f, b, true);
+      if (b + 1 < steps) consider(left_m.data(), right.data(), f, b, true);
     }
   }
+  scanning_categories = false;
   if (best.valid()) {
     // Without missing values in training, send unseen NaN to the heavier
     // child (by weight; unit rows: by hessian).
@@ -121,7 +157,11 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
     const double* missing = h + static_cast<size_t>(matrix.cuts().num_value_bins(f)) * C;
     if (!(missing[count_channel] > 0)) {
       double wl = 0;
-      for (int b = 0; b <= best.bin; ++b) wl += h[static_cast<size_t>(b) * C + weight_channel];
+      for (int b = 0; b < matrix.cuts().num_value_bins(f); ++b) {
+        const bool goes_left = best.categories.empty() ? b <= best.bin
+                                                       : ((best.categories[static_cast<size_t>(b) / 64] >> (b % 64)) & 1);
+        if (goes_left) wl += h[static_cast<size_t>(b) * C + weight_channel];
+      }
       best.default_left = wl > node[weight_channel] - wl;
     }
   }

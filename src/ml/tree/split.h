@@ -44,7 +44,10 @@ struct SplitConstraints {
 /// The best split of a node, or feature == -1 when no candidate is valid.
 struct Split {
   int feature = -1;
-  int bin = 0;                // rows with bin <= this value go left
+  int bin = 0;                // rows with bin <= this value go left (threshold splits)
+  /// Categorical splits: the set of category codes (bins) that go left, as
+  /// kCategoryWords bit words; empty for a threshold split.
+  std::vector<uint64_t> categories;
   bool default_left = false;  // where the missing bin goes
   double gain = 0;            // normalised: divided by the node's hessian (Newton) or weight
   double loss_reduction = 0;  // unnormalised: score(L) + score(R) - score(node)
@@ -59,7 +62,12 @@ double NodeScore(Criterion criterion, const double* stats, int channels, double 
 
 /// The best valid split among `features` of a node whose histogram is
 /// `hist` and whose totals are `node` (channels doubles). Ties keep the
-/// lowest feature, then the lowest bin, then missing-right.
+/// lowest feature, then the lowest bin, then missing-right. A categorical
+/// feature (matrix.cuts().is_categorical) orders its non-empty categories
+/// by their leaf value (Newton: G / (H + lambda); impurity: the last
+/// class's share) and tries every prefix of that order as the left set:
+/// the optimal grouping for two classes or a second-order loss (Fisher's
+/// ordering, as LightGBM and Spark do).
 Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, std::span<const double> node,
                     int channels, Criterion criterion, std::span<const int> features,
                     const SplitConstraints& constraints);

@@ -1,6 +1,8 @@
 #include "ml/tree/tree.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -18,7 +20,13 @@ int Tree::AddLeaf(const double* values, double node_weight) {
   value.insert(value.end(), values, values + num_outputs);
   gain.push_back(0.0);
   weight.push_back(node_weight);
+  category_set.push_back(-1);
   return n;
+}
+
+void Tree::SetCategorySet(int n, const uint64_t* words) {
+  category_set[static_cast<size_t>(n)] = static_cast<int32_t>(category_bits.size() / kCategoryWords);
+  category_bits.insert(category_bits.end(), words, words + kCategoryWords);
 }
 
 int Tree::Depth() const {
@@ -53,6 +61,18 @@ std::string Tree::ToDebugString(int indent) const {
     }
     const char* nan_left = default_left[u] ? " or NaN" : "";
     const char* nan_right = default_left[u] ? "" : " or NaN";
+    if (category_set[u] >= 0) {
+      // Spark's form: "If (feature 3 in {0.0,2.0})".
+      std::vector<std::string> codes;
+      for (int c = 0; c < static_cast<int>(64 * kCategoryWords); ++c) {
+        if (InCategorySet(u, c)) codes.push_back(fmt::format("{}.0", c));
+      }
+      out += fmt::format("{}If (feature {} in {{{}}}{})\n", pad, feature[u], fmt::join(codes, ","), nan_left);
+      self(self, left[u], level + 1);
+      out += fmt::format("{}Else (feature {} not in {{{}}}{})\n", pad, feature[u], fmt::join(codes, ","), nan_right);
+      self(self, right[u], level + 1);
+      return;
+    }
     out += fmt::format("{}If (feature {} <= {}{})\n", pad, feature[u], threshold[u], nan_left);
     self(self, left[u], level + 1);
     out += fmt::format("{}Else (feature {} > {}{})\n", pad, feature[u], threshold[u], nan_right);

@@ -84,7 +84,9 @@ void TreeEnsemble::Predict(const Column& features, std::span<double> raw, const 
       const uint8_t* tree_nan_left = nan_left.data() + packed[t].first;
       const int depth = packed[t].depth;
       size_t i = 0;
-      for (; i + kLanes <= rows; i += kLanes) {
+      // Trees with categorical splits take the per-row walk (set lookups).
+      const size_t lockstep_rows = trees[t].has_categorical_splits() ? 0 : rows;
+      for (; i + kLanes <= lockstep_rows; i += kLanes) {
         int32_t at[kLanes] = {};
         for (int step = 0; step < depth; ++step) {
           for (size_t j = 0; j < kLanes; ++j) {
@@ -151,7 +153,8 @@ std::string TreeEnsemble::ToDebugString(const std::string& title) const {
 
 void TreeEnsemble::Save(ArtifactWriter& w) const {
   std::vector<int64_t> offsets{0};
-  std::vector<int32_t> feature, bin, default_left, left, right;
+  std::vector<int32_t> feature, bin, default_left, left, right, category_set;
+  std::vector<int64_t> category_bits;
   std::vector<float> threshold;
   std::vector<double> value, gain, weight;
   for (const Tree& t : trees) {
@@ -165,6 +168,10 @@ void TreeEnsemble::Save(ArtifactWriter& w) const {
     value.insert(value.end(), t.value.begin(), t.value.end());
     gain.insert(gain.end(), t.gain.begin(), t.gain.end());
     weight.insert(weight.end(), t.weight.begin(), t.weight.end());
+    // Set indices are per tree: offset them by the sets of earlier trees.
+    const auto sets_before = static_cast<int32_t>(category_bits.size() / kCategoryWords);
+    for (int32_t set : t.category_set) category_set.push_back(set < 0 ? -1 : set + sets_before);
+    category_bits.insert(category_bits.end(), t.category_bits.begin(), t.category_bits.end());
   }
   w.PutInt64s("treeNodeOffsets", offsets);
   w.PutInt32s("treeOutput", tree_output);
@@ -178,6 +185,8 @@ void TreeEnsemble::Save(ArtifactWriter& w) const {
   w.PutDoubles("gain", gain);
   w.PutDoubles("weight", weight);
   w.PutDoubles("init", init);
+  w.PutInt32s("categorySet", category_set);
+  w.PutInt64s("categoryBits", category_bits);
   w.extra()["numFeatures"] = num_features;
   w.extra()["numOutputs"] = num_outputs;
   w.extra()["combine"] = combine == EnsembleCombine::kSum ? "sum" : "average";
@@ -208,6 +217,13 @@ TreeEnsemble TreeEnsemble::Load(const ArtifactReader& r) {
   const auto gain = r.GetDoubles("gain");
   const auto weight = r.GetDoubles("weight");
   const size_t nodes = feature.size();
+  // Models saved before categorical splits existed have neither array.
+  const bool has_categories = r.metadata().contains("arrays") && r.metadata()["arrays"].contains("categorySet");
+  const auto category_set = has_categories ? r.GetInt32s("categorySet") : std::vector<int32_t>(nodes, -1);
+  const auto category_bits = has_categories ? r.GetInt64s("categoryBits") : std::vector<int64_t>{};
+  if (category_set.size() != nodes || category_bits.size() % kCategoryWords != 0) {
+    throw bad("category arrays do not match the node arrays");
+  }
   if (offsets.empty() || offsets.front() != 0 || static_cast<size_t>(offsets.back()) != nodes ||
       e.tree_output.size() + 1 != offsets.size()) {
     throw bad("treeNodeOffsets do not match the node arrays");
@@ -249,6 +265,20 @@ TreeEnsemble TreeEnsemble::Load(const ArtifactReader& r) {
                       value.begin() + static_cast<long>(value_pos + values));
     tree.gain.assign(gain.begin() + static_cast<long>(b), gain.begin() + static_cast<long>(b + size));
     tree.weight.assign(weight.begin() + static_cast<long>(b), weight.begin() + static_cast<long>(b + size));
+    // Sets are renumbered per tree; each node's set must exist.
+    tree.category_set.assign(size, -1);
+    for (size_t i = 0; i < size; ++i) {
+      const int32_t set = category_set[b + i];
+      if (set < 0 || feature[b + i] < 0) continue;
+      if (static_cast<size_t>(set) >= category_bits.size() / kCategoryWords) {
+        throw bad(fmt::format("tree {} node {} has an invalid category set", t, i));
+      }
+      std::vector<uint64_t> words(kCategoryWords);
+      for (size_t k = 0; k < kCategoryWords; ++k) {
+        words[k] = static_cast<uint64_t>(category_bits[static_cast<size_t>(set) * kCategoryWords + k]);
+      }
+      tree.SetCategorySet(static_cast<int>(i), words.data());
+    }
     value_pos += values;
     e.trees.push_back(std::move(tree));
   }

@@ -153,6 +153,11 @@ class Grower {
       const std::vector<float>& cuts = m_.cuts().cuts[static_cast<size_t>(split.feature)];
       t.threshold[u] = split.bin < static_cast<int>(cuts.size()) ? cuts[static_cast<size_t>(split.bin)]
                                                                    : std::numeric_limits<float>::infinity();
+      if (!split.categories.empty()) {
+        t.SetCategorySet(p.node, split.categories.data());
+        t.bin[u] = -1;
+        t.threshold[u] = std::numeric_limits<float>::quiet_NaN();
+      }
       t.default_left[u] = split.default_left ? 1 : 0;
       t.gain[u] = split.loss_reduction;
       const size_t first = children.size();
@@ -232,6 +237,8 @@ class Grower {
       const int missing = m_.cuts().missing_bin(split.feature);
       const int bin = split.bin;
       const bool default_left = split.default_left;
+      // A categorical split's left set, as bit words (null: a threshold split).
+      const uint64_t* categories = split.categories.empty() ? nullptr : split.categories.data();
       const uint8_t* column = m_.column(split.feature);
       size_t l = t.begin, e = t.end;
       for (size_t i = t.begin; i < t.end; ++i) {
@@ -239,7 +246,9 @@ class Grower {
         const uint32_t row = rows[i];
         const int b = column[row];
         // Branch-free: the side is data-dependent and mispredicts half the time.
-        const bool left = b == missing ? default_left : b <= bin;
+        const bool left = b == missing ? default_left
+                          : categories    ? ((categories[b / 64] >> (b % 64)) & 1) != 0
+                                          : b <= bin;
         scratch[l] = row;
         scratch[e - 1] = row;
         l += left ? 1 : 0;

@@ -1,5 +1,6 @@
 #include "ml/tree/tree_params.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -30,6 +31,10 @@ ParamTable BuildTable(TreeAlgorithm a, bool model) {
       .Double("minWeightFractionPerNode", 0.0, "least fraction of the total weight in each child of a split", 0.0,
               0.5, true, false)
       .Int("seed", 42, "seed of every random choice (binning sample, row and feature subsampling)")
+      .DoubleList("categoricalFeatures", std::vector<double>{},
+                  "indices into the features vector of categorical features, whose values are category codes 0, 1, "
+                  "... (StringIndexer output); their splits group categories instead of cutting at a threshold",
+                  0.0)
       .Int("maxLeaves", 0, "> 0: grow leaf-wise (best gain first) up to this many leaves per tree", 0)
       .Double("regLambda", IsGbt(a) ? 1.0 : 0.0, "L2 regularisation of leaf values (xgboost's lambda)", 0.0)
       .Double("minChildWeight", IsGbt(a) ? 1e-3 : 0.0,
@@ -211,6 +216,21 @@ int FeaturesPerNode(const std::string& strategy, TreeAlgorithm a, int num_trees,
   if (parsed && v > 0 && v <= 1) return std::max(1, static_cast<int>(std::ceil(v * d)));
   throw InvalidArgument(fmt::format("featureSubsetStrategy '{}' is not valid; use auto, all, onethird, sqrt, log2, a "
                                     "fraction in (0, 1] or a count >= 1", strategy));
+}
+
+BinningOptions BinningOptionsFromParams(const ParamMap& p, int num_features, std::string_view stage) {
+  BinningOptions o{.max_bins = static_cast<int>(p.GetInt("maxBins")), .seed = static_cast<uint64_t>(p.GetInt("seed"))};
+  for (double v : p.GetDoubleList("categoricalFeatures")) {
+    if (v != std::floor(v) || v >= num_features) {
+      throw InvalidArgument(fmt::format("{}: categoricalFeatures holds {}, not a feature index 0..{}", stage, v,
+                                        num_features - 1));
+    }
+    o.categorical_features.push_back(static_cast<int>(v));
+  }
+  std::sort(o.categorical_features.begin(), o.categorical_features.end());
+  o.categorical_features.erase(std::unique(o.categorical_features.begin(), o.categorical_features.end()),
+                               o.categorical_features.end());
+  return o;
 }
 
 GrowOptions GrowOptionsFromParams(const ParamMap& p, Criterion criterion, int num_classes, double total_weight) {

@@ -63,6 +63,11 @@ int FeaturesPerNode(const std::string& strategy, TreeAlgorithm algorithm, int nu
 /// GrowOptions from maxDepth, maxLeaves, minInstancesPerNode, minInfoGain,
 /// minWeightFractionPerNode (times total_weight), regLambda, minChildWeight,
 /// seed and (forests and boosting) colsampleByTree.
+/// Binning options from maxBins, seed and categoricalFeatures (checked to
+/// be feature indices below num_features; throws InvalidArgument naming the
+/// stage otherwise).
+BinningOptions BinningOptionsFromParams(const ParamMap& params, int num_features, std::string_view stage);
+
 GrowOptions GrowOptionsFromParams(const ParamMap& params, Criterion criterion, int num_classes, double total_weight);
 
 }  // namespace ember

@@ -12,6 +12,7 @@
 #include "ml/tree/register.h"
 #include "ml/tree/tree_estimator.h"
 #include "ml/tree/tree_models.h"
+#include "ml/tree/tree_test_util.h"
 
 namespace ember {
 namespace {
@@ -58,18 +59,6 @@ double Accuracy(const DataFrame& df) {
   return ok / static_cast<double>(p.size());
 }
 
-class TempDir {
- public:
-  TempDir() {
-    char t[] = "/tmp/ember-tree-XXXXXX";
-    path_ = ::mkdtemp(t);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string operator/(const std::string& n) const { return path_ + "/" + n; }
-
- private:
-  std::string path_;
-};
 
 TEST(GBTClassifierTest, LearnsANonlinearRuleAndLossFalls) {
   const DataFrame train = Synthetic(4000, 1), test = Synthetic(2000, 2);
