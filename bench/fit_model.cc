@@ -21,6 +21,7 @@
 // whole run's, VmHWM at exit).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -40,6 +41,7 @@
 #include "ml/pipeline/persistence.h"
 #include "ml/pipeline/pipeline.h"
 #include "ml/pipeline/stage.h"
+#include "ml/tree/tree_models.h"
 
 namespace {
 
@@ -137,6 +139,29 @@ Assembled ReadStreamed(const std::string& path, const std::string& label, const 
   return out;
 }
 
+const ember::TreeEnsemble* EnsembleOf(const ember::Model& model) {
+  if (const auto* c = dynamic_cast<const ember::TreeClassificationModel*>(&model)) return &c->ensemble();
+  if (const auto* r = dynamic_cast<const ember::TreeRegressionModel*>(&model)) return &r->ensemble();
+  return nullptr;
+}
+
+/// Median and 99th percentile of the single-row path's latency (serving one
+/// request), timed one call at a time over up to 20,000 test rows.
+std::pair<double, double> SingleRowLatencyMicros(const ember::TreeEnsemble& ensemble, const ember::Column& features) {
+  const auto d = static_cast<size_t>(features.type().dim);
+  const auto x = features.values<float>();
+  const size_t rows = std::min<size_t>(20000, features.length());
+  std::vector<double> raw(static_cast<size_t>(ensemble.num_outputs));
+  std::vector<double> micros(rows);
+  for (size_t i = 0; i < rows; ++i) {
+    const auto t0 = Clock::now();
+    ensemble.PredictRow(x.subspan(i * d, d), raw);
+    micros[i] = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+  }
+  std::sort(micros.begin(), micros.end());
+  return {micros[rows / 2], micros[rows * 99 / 100]};
+}
+
 int Run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   int threads = 0;
@@ -227,6 +252,11 @@ int Run(int argc, char** argv) {
                      {"fit_peak_rss_bytes", fit_peak},
                      {"peak_rss_bytes", PeakRssBytes()},
                      {"threads", ctx.threads()}};
+  if (const ember::TreeEnsemble* ensemble = EnsembleOf(*model)) {
+    const auto [p50, p99] = SingleRowLatencyMicros(*ensemble, *test.column("features"));
+    out["predict_row_p50_us"] = p50;
+    out["predict_row_p99_us"] = p99;
+  }
   if (const auto* lr = dynamic_cast<const ember::LogisticRegressionModel*>(model.get())) {
     out["iterations"] = lr->summary().total_iterations;
   }

@@ -118,6 +118,24 @@ void TreeEnsemble::Predict(const Column& features, std::span<double> raw, const 
   });
 }
 
+void TreeEnsemble::PredictRow(std::span<const float> x, std::span<double> raw) const {
+  const auto K = static_cast<size_t>(num_outputs);
+  EMBER_CHECK(x.size() == static_cast<size_t>(num_features) && raw.size() == K,
+              "row of {} values for {} features, {} outputs for {}", x.size(), num_features, raw.size(), K);
+  std::fill(raw.begin(), raw.end(), 0.0);
+  for (size_t t = 0; t < trees.size(); ++t) {
+    const Tree& tree = trees[t];
+    const auto leaf = static_cast<size_t>(LeafOfRow(tree, x.data()));
+    if (tree_output[t] >= 0) {
+      raw[static_cast<size_t>(tree_output[t])] += tree.value[leaf];
+    } else {
+      for (size_t k = 0; k < K; ++k) raw[k] += tree.value[leaf * K + k];
+    }
+  }
+  const double scale = combine == EnsembleCombine::kAverage && !trees.empty() ? 1.0 / trees.size() : 1.0;
+  for (size_t k = 0; k < K; ++k) raw[k] = init[k] + scale * raw[k];
+}
+
 std::vector<double> TreeEnsemble::FeatureImportances() const {
   std::vector<double> total(static_cast<size_t>(num_features), 0.0);
   std::vector<double> one(total.size());

@@ -37,6 +37,11 @@ struct TreeEnsemble {
   /// REQUIRES: raw.size() == rows * K.
   void Predict(const Column& features, std::span<double> raw, const Context& ctx) const;
 
+  /// raw[k] for one dense row x of num_features values: the single-row path
+  /// (serving), no allocation and no thread hand-off.
+  /// REQUIRES: x.size() == num_features, raw.size() == num_outputs.
+  void PredictRow(std::span<const float> x, std::span<double> raw) const;
+
   /// Spark's featureImportances: per tree, each feature's summed split loss
   /// reduction normalised to 1; summed over trees and normalised to 1.
   std::vector<double> FeatureImportances() const;

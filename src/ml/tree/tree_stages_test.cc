@@ -178,6 +178,25 @@ TEST(TreeStagesTest, SaveLoadGivesIdenticalPredictions) {
   }
 }
 
+TEST(TreeStagesTest, SingleRowPredictionEqualsTheBatchPath) {
+  const DataFrame train = Synthetic(2000, 9), test = Synthetic(300, 10);
+  for (TreeAlgorithm a : {TreeAlgorithm::kGBTClassifier, TreeAlgorithm::kRandomForestRegressor}) {
+    auto model = TreeEstimator::Make(a, {{"maxDepth", 4}})->Fit(train, Context::Default(2));
+    const TreeEnsemble& e = IsClassifier(a)
+                                ? std::dynamic_pointer_cast<const TreeClassificationModel>(model)->ensemble()
+                                : std::dynamic_pointer_cast<const TreeRegressionModel>(model)->ensemble();
+    const Column& x = *test.column("features");
+    const auto K = static_cast<size_t>(e.num_outputs);
+    std::vector<double> batch(test.num_rows() * K), one(K);
+    e.Predict(x, batch, Context::Default(2));
+    auto values = x.values<float>();
+    for (size_t i = 0; i < test.num_rows(); ++i) {
+      e.PredictRow(values.subspan(i * 5, 5), one);
+      for (size_t k = 0; k < K; ++k) EXPECT_DOUBLE_EQ(one[k], batch[i * K + k]) << i;
+    }
+  }
+}
+
 TEST(TreeStagesTest, SparseFeaturesPredictLikeDense) {
   // Rows [0, 3], [2, 0], [0, 0], [5, 1]; absent entries are 0.
   auto sparse = MakeSparseVectorColumn(2, {0, 1, 2, 2, 4}, {1, 0, 0, 1}, {3, 2, 5, 1});
