@@ -132,22 +132,36 @@ DataFrame OneHotEncoderModel::Transform(const DataFrame& input, const Context& c
     const Column& c = *input.column(pairs[k].input);
     const int64_t categories = category_sizes_[k];
     const auto size = static_cast<int32_t>(OutputSize(categories));
-    ColumnPtr out =
-        BuildSparseVectorColumn(ctx, input.num_rows(), size, [&](size_t begin, size_t end, SparseVectorBuilder& b) {
-          ForEachNumericInRange(c, begin, end, [&](size_t i, double v, bool ok) {
-            int64_t index = categories;  // the invalid slot
-            if (ok && v >= 0 && v < static_cast<double>(categories)) {
-              index = static_cast<int64_t>(v);
-            } else if (!keep) {
-              throw InvalidArgument(
-                  fmt::format("OneHotEncoderModel: column '{}' has {} at row {}, not an index "
-                              "in [0, {}); set handleInvalid to 'keep' to encode such values",
-                              pairs[k].input, ok ? fmt::format("{}", v) : "null", i, categories));
-            }
-            if (index < size) b.Add(static_cast<int32_t>(index), 1.0f);
-            b.EndRow();
-          });
-        });
+    // The slot of a value: its index, the invalid slot `categories`, or -1
+    // when invalid values are errors.
+    auto slot = [&](double v, bool ok) -> int64_t {
+      if (ok && v >= 0 && v < static_cast<double>(categories)) return static_cast<int64_t>(v);
+      return keep ? categories : -1;
+    };
+    // One entry per row at most, so the output is sized exactly by one
+    // counting pass and written in place.
+    auto count = [&](size_t begin, size_t end) {
+      size_t n = 0;
+      ForEachNumericInRange(c, begin, end, [&](size_t, double v, bool ok) {
+        const int64_t index = slot(v, ok);
+        n += index >= 0 && index < size;
+      });
+      return n;
+    };
+    auto fill = [&](size_t begin, size_t end, SparseRowWriter& w) {
+      ForEachNumericInRange(c, begin, end, [&](size_t i, double v, bool ok) {
+        const int64_t index = slot(v, ok);
+        if (index < 0) {
+          throw InvalidArgument(
+              fmt::format("OneHotEncoderModel: column '{}' has {} at row {}, not an index "
+                          "in [0, {}); set handleInvalid to 'keep' to encode such values",
+                          pairs[k].input, ok ? fmt::format("{}", v) : "null", i, categories));
+        }
+        if (index < size) w.Add(static_cast<int32_t>(index), 1.0f);
+        w.EndRow();
+      });
+    };
+    ColumnPtr out = BuildCountedSparseVectorColumn(ctx, input.num_rows(), size, count, fill);
     frame = frame.WithField(out_schema.field(input.num_columns() + k), std::move(out));
   }
   return frame;

@@ -236,7 +236,27 @@ DataFrame AffineVectorModel::Transform(const DataFrame& input, const Context& ct
   const double* offset = affine_.offset.data();
   const int32_t dim = c.type().dim;
   ColumnPtr out;
-  if (out_field.type.id == TypeId::kSparseVector) {
+  const std::span<const int64_t> in_offsets =
+      c.type().id == TypeId::kSparseVector ? c.buffers().offsets->as<int64_t>() : std::span<const int64_t>();
+  if (out_field.type.id == TypeId::kSparseVector && in_offsets.front() == 0 &&
+      static_cast<size_t>(in_offsets.back()) == c.buffers().indices->size() / sizeof(int32_t)) {
+    // The map keeps zeros, so the output stores exactly the input's entries:
+    // it shares the input's (validated) offsets and indices and only gets
+    // new values, computed over the same row blocks.
+    const float* x = c.buffers().values->as<float>().data();
+    const int32_t* idx = c.buffers().indices->as<int32_t>().data();
+    auto values = Buffer::Allocate(c.buffers().values->size());
+    float* y = values->mutable_as<float>();
+    ParallelFor(ctx, c.length(), kDefaultBlockRows, [&](const BlockRange& r) {
+      for (auto k = in_offsets[r.begin]; k < in_offsets[r.end]; ++k) {
+        const auto j = static_cast<size_t>(idx[k]);
+        y[k] = static_cast<float>((x[k] - shift[j]) * scale[j] + offset[j]);
+      }
+    });
+    ColumnBuffers buffers = c.buffers();
+    buffers.values = std::move(values);
+    out = std::make_shared<const Column>(c.type(), c.length(), std::move(buffers));
+  } else if (out_field.type.id == TypeId::kSparseVector) {
     out = BuildSparseVectorColumn(ctx, c.length(), dim, [&](size_t begin, size_t end, SparseVectorBuilder& b) {
       for (size_t i = begin; i < end; ++i) {
         const SparseRow row = c.SparseRowAt(i);

@@ -142,6 +142,35 @@ ColumnPtr BuildSparseVectorColumn(const Context& ctx, size_t rows, int32_t dim,
                       {.values = std::move(values), .offsets = std::move(offsets), .indices = std::move(indices)});
 }
 
+ColumnPtr BuildCountedSparseVectorColumn(const Context& ctx, size_t rows, int32_t dim,
+                                         const std::function<size_t(size_t, size_t)>& count,
+                                         const std::function<void(size_t, size_t, SparseRowWriter&)>& fill) {
+  const size_t blocks = NumBlocks(rows, kDefaultBlockRows);
+  std::vector<size_t> base(blocks + 1, 0);
+  ParallelFor(ctx, rows, kDefaultBlockRows, [&](const BlockRange& r) { base[r.index + 1] = count(r.begin, r.end); });
+  for (size_t b = 0; b < blocks; ++b) base[b + 1] += base[b];
+  const size_t nnz = base[blocks];
+  auto offsets = Buffer::Allocate((rows + 1) * sizeof(int64_t));
+  auto indices = Buffer::Allocate(nnz * sizeof(int32_t));
+  auto values = Buffer::Allocate(nnz * sizeof(float));
+  int64_t* o = offsets->mutable_as<int64_t>();
+  int32_t* idx = indices->mutable_as<int32_t>();
+  float* val = values->mutable_as<float>();
+  o[0] = 0;
+  ParallelFor(ctx, rows, kDefaultBlockRows, [&](const BlockRange& r) {
+    const size_t b = r.index;
+    SparseRowWriter writer({o + r.begin + 1, r.end - r.begin}, idx + base[b], val + base[b], static_cast<int64_t>(base[b]),
+                           base[b + 1] - base[b]);
+    fill(r.begin, r.end, writer);
+    EMBER_CHECK(writer.size() == base[b + 1] - base[b], "sparse block {} wrote {} entries, counted {}", b,
+                writer.size(), base[b + 1] - base[b]);
+    EMBER_CHECK(writer.rows() == r.end - r.begin, "sparse block {} ended {} of its {} rows", b, writer.rows(),
+                r.end - r.begin);
+  });
+  return Column::Make(DataType::SparseVector(dim), rows,
+                      {.values = std::move(values), .offsets = std::move(offsets), .indices = std::move(indices)});
+}
+
 ColumnPtr WithValidityOf(const ColumnPtr& out, const Column& like) {
   if (!like.has_validity()) return out;
   return out->WithValidity(like.buffers().validity);

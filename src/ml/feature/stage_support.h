@@ -72,6 +72,50 @@ ColumnPtr BuildDenseVectorColumn(const Context& ctx, size_t rows, int32_t dim,
 ColumnPtr BuildSparseVectorColumn(const Context& ctx, size_t rows, int32_t dim,
                                   const std::function<void(size_t begin, size_t end, SparseVectorBuilder&)>& fill);
 
+/// Writes the rows of one block of a sparse vector column straight into the
+/// column's final buffers, at the place its block's entry count reserved.
+/// Not thread-safe: one writer belongs to one block.
+class SparseRowWriter {
+ public:
+  SparseRowWriter(std::span<int64_t> row_ends, int32_t* indices, float* values, int64_t base, size_t capacity)
+      : row_ends_(row_ends), indices_(indices), values_(values), base_(base), capacity_(capacity) {}
+  /// Appends an entry to the current row. REQUIRES: indices increase within
+  /// a row; no more entries than the block's count.
+  void Add(int32_t index, float value) {
+    EMBER_CHECK(size_ < capacity_, "sparse block writes more than the {} entries it counted", capacity_);
+    indices_[size_] = index;
+    values_[size_] = value;
+    ++size_;
+  }
+  /// Ends the current row. REQUIRES: no more rows than the block has.
+  void EndRow() {
+    EMBER_CHECK(rows_ < row_ends_.size(), "sparse block ends more than its {} rows", row_ends_.size());
+    row_ends_[rows_++] = base_ + static_cast<int64_t>(size_);
+  }
+  size_t size() const { return size_; }
+  size_t rows() const { return rows_; }
+
+ private:
+  std::span<int64_t> row_ends_;
+  size_t rows_ = 0;
+  int32_t* indices_;
+  float* values_;
+  int64_t base_;
+  size_t capacity_;
+  size_t size_ = 0;
+};
+
+/// A sparse vector column written in place, without growth or stitch
+/// copies: count(begin, end) returns exactly how many entries fill will
+/// write for rows [begin, end); their prefix sums in block order place each
+/// block, then fill(begin, end, writer) writes the rows in order, ending each
+/// with writer.EndRow(). Both run per fixed block on up to ctx.threads()
+/// threads, so the column does not depend on the thread count. A count that
+/// disagrees with its fill is an InternalError.
+ColumnPtr BuildCountedSparseVectorColumn(const Context& ctx, size_t rows, int32_t dim,
+                                         const std::function<size_t(size_t begin, size_t end)>& count,
+                                         const std::function<void(size_t begin, size_t end, SparseRowWriter&)>& fill);
+
 /// `out` carrying the validity mask of `like` (shared, not copied); nulls in
 /// the input stay nulls in the output.
 ColumnPtr WithValidityOf(const ColumnPtr& out, const Column& like);

@@ -19,12 +19,15 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
                   column, is_null ? "null" : "NaN", row));
 }
 
+enum class InputKind { kNumeric, kDense, kSparse };
+
 // One input column and where its values start in the output vector.
 struct Input {
   const Column* column;
   const std::string* name;
   int32_t offset;
   int32_t width;
+  InputKind kind;
 };
 
 void FillDense(const std::vector<Input>& inputs, int32_t dim, bool keep_invalid, size_t begin, size_t end, float* out) {
@@ -57,8 +60,38 @@ void FillDense(const std::vector<Input>& inputs, int32_t dim, bool keep_invalid,
   }
 }
 
-void FillSparse(const std::vector<Input>& inputs, bool keep_invalid, size_t begin, size_t end,
-                SparseVectorBuilder& builder) {
+// Entries the sparse fill below writes for rows [begin, end): non-zero
+// numerics (a null is NaN, so it counts), stored non-zeros of vector rows,
+// and `width` NaNs for a null vector row.
+size_t CountSparse(const std::vector<Input>& inputs, size_t begin, size_t end) {
+  size_t n = 0;
+  for (const Input& in : inputs) {
+    const Column& c = *in.column;
+    if (c.type().is_numeric()) {
+      ForEachNumericInRange(c, begin, end, [&](size_t, double v, bool) { n += v != 0.0; });
+      continue;
+    }
+    const bool sparse = c.type().id == TypeId::kSparseVector;
+    if (sparse && !c.has_validity()) {  // one run of stored values
+      const auto o = c.buffers().offsets->as<int64_t>();
+      const float* v = c.buffers().values->as<float>().data();
+      for (auto k = o[begin]; k < o[end]; ++k) n += v[k] != 0.0f;
+      continue;
+    }
+    for (size_t i = begin; i < end; ++i) {
+      if (!c.IsValid(i)) {
+        n += static_cast<size_t>(in.width);
+      } else if (sparse) {
+        for (float v : c.SparseRowAt(i).values) n += v != 0.0f;
+      } else {
+        for (float v : c.DenseRow(i)) n += v != 0.0f;
+      }
+    }
+  }
+  return n;
+}
+
+void FillSparse(const std::vector<Input>& inputs, bool keep_invalid, size_t begin, size_t end, SparseRowWriter& out) {
   // Numeric inputs are read column by column into a per-block scratch so the
   // row loop below has no type switch.
   const size_t n = end - begin;
@@ -75,27 +108,27 @@ void FillSparse(const std::vector<Input>& inputs, bool keep_invalid, size_t begi
     for (size_t k = 0; k < inputs.size(); ++k) {
       const Input& in = inputs[k];
       const Column& c = *in.column;
-      if (c.type().is_numeric()) {
+      if (in.kind == InputKind::kNumeric) {
         const double v = numeric[k * n + (i - begin)];
         const bool ok = valid[k * n + (i - begin)] != 0;
         if (!keep_invalid && (!ok || std::isnan(v))) ThrowInvalid(*in.name, i, !ok);
-        if (v != 0.0) builder.Add(in.offset, static_cast<float>(v));  // NaN != 0: kept
+        if (v != 0.0) out.Add(in.offset, static_cast<float>(v));  // NaN != 0: kept
       } else if (!c.IsValid(i)) {
         if (!keep_invalid) ThrowInvalid(*in.name, i, true);
-        for (int32_t j = 0; j < in.width; ++j) builder.Add(in.offset + j, kNaN);
-      } else if (c.type().id == TypeId::kDenseVector) {
+        for (int32_t j = 0; j < in.width; ++j) out.Add(in.offset + j, kNaN);
+      } else if (in.kind == InputKind::kDense) {
         const auto row = c.DenseRow(i);
         for (int32_t j = 0; j < in.width; ++j) {
-          if (row[static_cast<size_t>(j)] != 0.0f) builder.Add(in.offset + j, row[static_cast<size_t>(j)]);
+          if (row[static_cast<size_t>(j)] != 0.0f) out.Add(in.offset + j, row[static_cast<size_t>(j)]);
         }
       } else {
         const SparseRow row = c.SparseRowAt(i);
         for (size_t e = 0; e < row.indices.size(); ++e) {
-          if (row.values[e] != 0.0f) builder.Add(in.offset + row.indices[e], row.values[e]);
+          if (row.values[e] != 0.0f) out.Add(in.offset + row.indices[e], row.values[e]);
         }
       }
     }
-    builder.EndRow();
+    out.EndRow();
   }
 }
 
@@ -169,7 +202,10 @@ DataFrame VectorAssembler::Transform(const DataFrame& input, const Context& ctx)
   for (const std::string& name : names) {
     const Column* c = frame.column(name).get();
     const int32_t width = FeatureWidth(c->type());
-    inputs.push_back({c, &name, offset, width});
+    const InputKind kind = c->type().is_numeric()                     ? InputKind::kNumeric
+                             : c->type().id == TypeId::kDenseVector ? InputKind::kDense
+                                                                    : InputKind::kSparse;
+    inputs.push_back({c, &name, offset, width, kind});
     offset += width;
   }
   // After 'skip' no invalid value remains, so the fill code never throws.
@@ -177,9 +213,9 @@ DataFrame VectorAssembler::Transform(const DataFrame& input, const Context& ctx)
   const size_t rows = frame.num_rows();
   ColumnPtr out;
   if (out_field.type.id == TypeId::kSparseVector) {
-    out = BuildSparseVectorColumn(ctx, rows, offset, [&](size_t begin, size_t end, SparseVectorBuilder& b) {
-      FillSparse(inputs, keep_invalid, begin, end, b);
-    });
+    out = BuildCountedSparseVectorColumn(
+        ctx, rows, offset, [&](size_t begin, size_t end) { return CountSparse(inputs, begin, end); },
+        [&](size_t begin, size_t end, SparseRowWriter& w) { FillSparse(inputs, keep_invalid, begin, end, w); });
   } else {
     out = BuildDenseVectorColumn(ctx, rows, offset, [&](size_t begin, size_t end, float* o) {
       FillDense(inputs, offset, keep_invalid, begin, end, o);
