@@ -172,6 +172,31 @@ TEST(StandardScalerTest, SparseInputOverManyBlocksMatchesTwoPassMoments) {
   auto one = Fit<StandardScalerModel>("StandardScaler", {}, df, 1);
   EXPECT_EQ(one->mean(), model->mean());
   EXPECT_EQ(one->std_dev(), model->std_dev());
+
+  // Transform: the same entries, each divided by its feature's sample std.
+  std::vector<double> sd(kDim);
+  for (size_t j = 0; j < kDim; ++j) {
+    double sum = 0;
+    for (size_t i = 0; i < kRows; ++i) sum += dense[i * kDim + j];
+    double ss = 0;
+    for (size_t i = 0; i < kRows; ++i) ss += std::pow(dense[i * kDim + j] - sum / kRows, 2);
+    sd[j] = std::sqrt(ss / (kRows - 1));
+  }
+  const ColumnPtr out = model->Transform(df, Context::Default(2)).column("y");
+  ASSERT_EQ(out->type().id, TypeId::kSparseVector);
+  for (size_t i = 0; i < kRows; i += 997) {
+    const SparseRow row = out->SparseRowAt(i);
+    ASSERT_EQ(row.indices.size(), static_cast<size_t>(offsets[i + 1] - offsets[i])) << i;
+    for (size_t k = 0; k < row.indices.size(); ++k) {
+      const auto e = static_cast<size_t>(offsets[i]) + k;
+      EXPECT_EQ(row.indices[k], indices[e]);
+      EXPECT_NEAR(row.values[k], values[e] / sd[static_cast<size_t>(indices[e])], 1e-5 * std::abs(row.values[k]));
+    }
+  }
+  EXPECT_EQ(testing::ColumnText(*out), testing::ColumnText(*model->Transform(df, Context::Default(1)).column("y")));
+  // A slice (offsets not starting at 0) gives the same rows.
+  EXPECT_EQ(testing::ColumnText(*model->Transform(df.Slice(20000, 15000), Context::Default(2)).column("y")),
+            testing::ColumnText(*out->Slice(20000, 15000)));
 }
 
 TEST(StandardScalerTest, MatchesSklearnOnDatasets) {

@@ -64,6 +64,25 @@ TEST(VectorAssemblerTest, HandleInvalidBranches) {
   EXPECT_THROW(error_v->Transform(vec, Context::Default(1)), InvalidArgument);
 }
 
+TEST(VectorAssemblerTest, SparseOutputKeepsNullsAsNaNAndDropsZeros) {
+  // s: {0: 1.5}; null; {0: 0 (a stored zero), 1: 2}.  x: 0, null, 4.
+  const ColumnPtr s = MakeSparseVectorColumn(2, {0, 1, 1, 3}, {0, 0, 1}, {1.5f, 0.0f, 2.0f})
+                          ->WithValidity(Buffer::Copy(std::vector<uint8_t>{1, 0, 1}));
+  const DataFrame in = DataFrame::Make({"s", "x"}, {s, MakeNullableColumn<double>({0.0, std::nullopt, 4.0})});
+  auto keep = MakeStage<VectorAssembler>("VectorAssembler",
+                                         {{"inputCols", {"s", "x"}}, {"outputCol", "f"}, {"handleInvalid", "keep"}});
+  EXPECT_EQ(testing::ColumnText(*keep->Transform(in, Context::Default(1)).column("f")),
+            "{0|1.5};{0,1,2|nan,nan,nan};{1,2|2,4};");
+  auto error = MakeStage<VectorAssembler>("VectorAssembler", {{"inputCols", {"s", "x"}}, {"outputCol", "f"}});
+  EXPECT_EQ(ErrorOf<InvalidArgument>([&] { error->Transform(in, Context::Default(1)); }),
+            "VectorAssembler: inputCols column 's' has a null at row 1; set handleInvalid to 'skip' to drop such "
+            "rows or 'keep' to write NaN");
+  // A slice (offsets not starting at 0) reads the same rows.
+  const DataFrame tail = in.Slice(1, 2);
+  EXPECT_EQ(testing::ColumnText(*keep->Transform(tail, Context::Default(1)).column("f")),
+            "{0,1,2|nan,nan,nan};{1,2|2,4};");
+}
+
 TEST(VectorAssemblerTest, SchemaErrorsNameStageAndColumn) {
   auto va = MakeStage<VectorAssembler>("VectorAssembler", {{"inputCols", {"a", "zz"}}, {"outputCol", "f"}});
   EXPECT_NE(ErrorOf<SchemaError>([&] { va->TransformSchema(Mixed().schema()); }).find("VectorAssembler: inputCols"),
