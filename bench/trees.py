@@ -19,7 +19,8 @@ Equivalent params (xgboost names in brackets):
           features per node, Poisson bootstrap; xgboost's random forest mode
           (num_parallel_tree 20, subsample 0.632, colsample_bynode 6/28, eta 1,
           one round, lambda 0, min_child_weight 0)
-Peak RSS from /usr/bin/time -v. Prints a markdown table and writes
+Peak RSS from /usr/bin/time -v. ember's single-row prediction latency
+(p50/p99 of one PredictRow call per row) is printed after the table. Prints a markdown table and writes
 bench/results/trees.json.
 """
 import argparse, json, os, re, subprocess, sys
@@ -117,6 +118,13 @@ def main():
             speed = f"{r['speedup']:.2f}x" if name == "ember" else ""
             print(f"| {case} | {name} | {m['fit_seconds']:.3f} | {m['test_auc']:.4f} | "
                   f"{test_rows / m['predict_seconds'] / 1e6:.2f}M | {m['peak_rss_mb']:.0f} | {speed} |")
+    print("\nember single-row prediction latency (TreeEnsemble::PredictRow, one call per row, 20,000 test rows)\n")
+    print("| case | p50 us | p99 us |")
+    print("|---|---|---|")
+    for case, r in results["cases"].items():
+        e = r["ember"]
+        if "predict_row_p50_us" in e:
+            print(f"| {case} | {e['predict_row_p50_us']:.2f} | {e['predict_row_p99_us']:.2f} |")
 
 
 if __name__ == "__main__":

@@ -123,15 +123,41 @@ void TreeEnsemble::PredictRow(std::span<const float> x, std::span<double> raw) c
   EMBER_CHECK(x.size() == static_cast<size_t>(num_features) && raw.size() == K,
               "row of {} values for {} features, {} outputs for {}", x.size(), num_features, raw.size(), K);
   std::fill(raw.begin(), raw.end(), 0.0);
-  for (size_t t = 0; t < trees.size(); ++t) {
+  auto add_leaf = [&](size_t t, int leaf) {
     const Tree& tree = trees[t];
-    const auto leaf = static_cast<size_t>(LeafOfRow(tree, x.data()));
+    const auto u = static_cast<size_t>(leaf);
     if (tree_output[t] >= 0) {
-      raw[static_cast<size_t>(tree_output[t])] += tree.value[leaf];
+      raw[static_cast<size_t>(tree_output[t])] += tree.value[u];
     } else {
-      for (size_t k = 0; k < K; ++k) raw[k] += tree.value[leaf * K + k];
+      for (size_t k = 0; k < K; ++k) raw[k] += tree.value[u * K + k];
     }
+  };
+  // kLanes trees walked in lockstep: their chains of dependent loads overlap.
+  size_t t = 0;
+  for (; t + kLanes <= trees.size(); t += kLanes) {
+    bool categorical = false;
+    for (size_t j = 0; j < kLanes; ++j) categorical = categorical || trees[t + j].has_categorical_splits();
+    if (categorical) {
+      for (size_t j = 0; j < kLanes; ++j) add_leaf(t + j, LeafOfRow(trees[t + j], x.data()));
+      continue;
+    }
+    int32_t at[kLanes] = {};
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (size_t j = 0; j < kLanes; ++j) {
+        const Tree& tree = trees[t + j];
+        const auto u = static_cast<size_t>(at[j]);
+        const int32_t f = tree.feature[u];
+        if (f < 0) continue;
+        const float v = x[static_cast<size_t>(f)];
+        const bool left = v <= tree.threshold[u] || (v != v && tree.default_left[u] != 0);
+        at[j] = left ? tree.left[u] : tree.right[u];
+        moved = true;
+      }
+    }
+    for (size_t j = 0; j < kLanes; ++j) add_leaf(t + j, at[j]);
   }
+  for (; t < trees.size(); ++t) add_leaf(t, LeafOfRow(trees[t], x.data()));
   const double scale = combine == EnsembleCombine::kAverage && !trees.empty() ? 1.0 / trees.size() : 1.0;
   for (size_t k = 0; k < K; ++k) raw[k] = init[k] + scale * raw[k];
 }
