@@ -125,49 +125,127 @@ Schema StringIndexer::TransformSchema(const Schema& input) const {
   return out;
 }
 
+namespace {
+
+// Per-block counts of one column; with `codes`, also each row's entry in its
+// block's map (-1 for a null).
+std::vector<FlatStringMap> CountBlocks(const Column& c, const Context& ctx, int32_t* codes) {
+  std::vector<FlatStringMap> partial(NumBlocks(c.length(), kDefaultBlockRows));
+  ParallelFor(ctx, c.length(), kDefaultBlockRows, [&](const BlockRange& r) {
+    FlatStringMap& counts = partial[r.index];
+    ForEachKey(c, r.begin, r.end, [&](size_t i, std::string_view key, bool ok) {
+      if (!ok) {
+        if (codes != nullptr) codes[i] = -1;
+        return;
+      }
+      const size_t entry = counts.FindOrInsertEntry(key, FlatStringMap::HashOf(key), 0);
+      ++counts.ValueAt(entry);
+      if (codes != nullptr) codes[i] = static_cast<int32_t>(entry);
+    });
+  });
+  return partial;
+}
+
+// The labels of merged block counts, in the order stringOrderType asks.
+std::vector<std::string> SortedLabels(const std::vector<FlatStringMap>& partial, const std::string& order) {
+  FlatStringMap total;
+  for (const FlatStringMap& part : partial) {
+    part.ForEach([&](std::string_view key, int64_t count) {
+      total.FindOrInsert(key, FlatStringMap::HashOf(key), 0) += count;
+    });
+  }
+  std::vector<std::pair<std::string, int64_t>> entries;
+  entries.reserve(total.size());
+  total.ForEach([&](std::string_view key, int64_t count) { entries.emplace_back(std::string(key), count); });
+  auto by_label = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (order == "frequencyDesc") {
+    std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : by_label(a, b);
+    });
+  } else if (order == "frequencyAsc") {
+    std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second < b.second : by_label(a, b);
+    });
+  } else if (order == "alphabetDesc") {
+    std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) { return by_label(b, a); });
+  } else {
+    std::sort(entries.begin(), entries.end(), by_label);
+  }
+  std::vector<std::string> names;
+  names.reserve(entries.size());
+  for (auto& e : entries) names.push_back(std::move(e.first));
+  return names;
+}
+
+}  // namespace
+
 ModelPtr StringIndexer::Fit(const DataFrame& input, const Context& ctx) const {
   const std::vector<ColumnPair> pairs = CheckIndexerInputs(*this, input.schema());
   const std::string& order = params().GetString("stringOrderType");
   std::vector<std::vector<std::string>> labels;
   for (const ColumnPair& pair : pairs) {
-    const Column& c = *input.column(pair.input);
-    std::vector<FlatStringMap> partial(NumBlocks(c.length(), kDefaultBlockRows));
-    ParallelFor(ctx, c.length(), kDefaultBlockRows, [&](const BlockRange& r) {
-      FlatStringMap& counts = partial[r.index];
-      ForEachKey(c, r.begin, r.end, [&](size_t, std::string_view key, bool ok) {
-        if (ok) ++counts.FindOrInsert(key, FlatStringMap::HashOf(key), 0);
-      });
-    });
-    FlatStringMap total;
-    for (const FlatStringMap& part : partial) {
-      part.ForEach([&](std::string_view key, int64_t count) {
-        total.FindOrInsert(key, FlatStringMap::HashOf(key), 0) += count;
-      });
-    }
-    std::vector<std::pair<std::string, int64_t>> entries;
-    entries.reserve(total.size());
-    total.ForEach([&](std::string_view key, int64_t count) { entries.emplace_back(std::string(key), count); });
-    auto by_label = [](const auto& a, const auto& b) { return a.first < b.first; };
-    if (order == "frequencyDesc") {
-      std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
-        return a.second != b.second ? a.second > b.second : by_label(a, b);
-      });
-    } else if (order == "frequencyAsc") {
-      std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
-        return a.second != b.second ? a.second < b.second : by_label(a, b);
-      });
-    } else if (order == "alphabetDesc") {
-      std::sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) { return by_label(b, a); });
-    } else {
-      std::sort(entries.begin(), entries.end(), by_label);
-    }
-    std::vector<std::string> names;
-    names.reserve(entries.size());
-    for (auto& e : entries) names.push_back(std::move(e.first));
-    labels.push_back(std::move(names));
+    labels.push_back(SortedLabels(CountBlocks(*input.column(pair.input), ctx, nullptr), order));
   }
   return std::make_shared<StringIndexerModel>(ModelParams(StringIndexerModel::Params(), params()), uid(),
                                               input.schema(), std::move(labels));
+}
+
+FitOutput StringIndexer::FitTransform(const DataFrame& input, const Context& ctx) const {
+  const std::vector<ColumnPair> pairs = CheckIndexerInputs(*this, input.schema());
+  const std::string& order = params().GetString("stringOrderType");
+  const HandleInvalid policy = ParseHandleInvalid(params().GetString("handleInvalid"));
+  const size_t n = input.num_rows();
+  std::vector<uint8_t> keep(policy == HandleInvalid::kSkip ? n : 0, 1);
+  std::vector<std::vector<std::string>> labels;
+  std::vector<ColumnPtr> outputs;
+  std::vector<int32_t> codes(n);
+  for (const ColumnPair& pair : pairs) {
+    const Column& c = *input.column(pair.input);
+    const std::vector<FlatStringMap> partial = CountBlocks(c, ctx, codes.data());
+    labels.push_back(SortedLabels(partial, order));
+    const std::vector<std::string>& names = labels.back();
+    FlatStringMap index(names.size());
+    for (size_t i = 0; i < names.size(); ++i) {
+      index.FindOrInsert(names[i], FlatStringMap::HashOf(names[i]), static_cast<int64_t>(i));
+    }
+    // Every non-null value was counted, so only nulls are invalid here:
+    // the same errors, skipped rows and 'keep' index as the model's Transform.
+    const auto unknown = static_cast<double>(names.size());
+    const std::string& column = pair.input;
+    outputs.push_back(BuildDoubleColumn(ctx, n, [&](size_t begin, size_t end, double* o) {
+      const FlatStringMap& block = partial[begin / kDefaultBlockRows];
+      std::vector<double> to_label;
+      to_label.reserve(block.size());
+      block.ForEach([&](std::string_view key, int64_t) { to_label.push_back(static_cast<double>(*index.Find(key))); });
+      for (size_t i = begin; i < end; ++i) {
+        const int32_t code = codes[i];
+        if (code >= 0) {
+          o[i] = to_label[static_cast<size_t>(code)];
+          continue;
+        }
+        if (policy == HandleInvalid::kError) {
+          throw InvalidArgument(
+              fmt::format("StringIndexerModel: column '{}' has a null at row {}; set handleInvalid "
+                          "to 'skip' to drop such rows or 'keep' to index them as {}",
+                          column, i, names.size()));
+        }
+        if (policy == HandleInvalid::kSkip) keep[i] = 0;
+        o[i] = unknown;
+      }
+    }));
+  }
+  auto model = std::make_shared<StringIndexerModel>(ModelParams(StringIndexerModel::Params(), params()), uid(),
+                                                    input.schema(), std::move(labels));
+  const Schema out_schema = model->TransformSchema(input.schema());
+  DataFrame frame = input;
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    frame = frame.WithField(out_schema.field(input.num_columns() + k), std::move(outputs[k]));
+  }
+  if (policy == HandleInvalid::kSkip) {
+    const std::vector<int64_t> rows = KeptRows(keep);
+    if (rows.size() != n) frame = frame.Take(rows);
+  }
+  return {std::move(model), std::move(frame)};
 }
 
 StringIndexerModel::StringIndexerModel(ParamMap params, std::string uid, Schema input_schema,

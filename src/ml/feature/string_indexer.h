@@ -28,6 +28,9 @@ class StringIndexer final : public Estimator {
 
   Schema TransformSchema(const Schema& input) const override;
   ModelPtr Fit(const DataFrame& input, const Context& ctx) const override;
+  /// One hashing pass per column: the counting pass keeps each row's code in
+  /// its block's map, and the output maps codes to label indices.
+  FitOutput FitTransform(const DataFrame& input, const Context& ctx) const override;
 };
 
 /// Maps each input value to its label's index as float64. Null and unseen

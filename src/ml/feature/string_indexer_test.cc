@@ -31,6 +31,45 @@ TEST(StringIndexerTest, FrequencyOrderBreaksTiesAlphabetically) {
   EXPECT_EQ(out.schema().field(1).type, DataType::Float64());
 }
 
+TEST(StringIndexerTest, FitTransformGivesTheModelsOwnOutput) {
+  // Hand-checked on Letters(): a 2, b 2, c 1, d 1 -> labels a b c d.
+  auto est = MakeStage<StringIndexer>("StringIndexer", {{"inputCol", "s"}, {"outputCol", "i"}, {"handleInvalid", "keep"}});
+  const FitOutput small = est->FitTransform(Letters(), Context::Default(1));
+  EXPECT_EQ(Doubles(*small.output.column("i")), (std::vector<double>{1, 0, 2, 0, 1, 4, 3}));
+  EXPECT_EQ(small.output.schema().field(1).metadata.at("ml_attr.labels"), R"(["a","b","c","d","__unknown"])");
+  EXPECT_EQ(std::dynamic_pointer_cast<const StringIndexerModel>(small.model)->labels()[0],
+            (std::vector<std::string>{"a", "b", "c", "d"}));
+  auto skip = MakeStage<StringIndexer>("StringIndexer", {{"inputCol", "s"}, {"outputCol", "i"}, {"handleInvalid", "skip"}});
+  EXPECT_EQ(Doubles(*skip->FitTransform(Letters(), Context::Default(1)).output.column("i")),
+            (std::vector<double>{1, 0, 2, 0, 1, 3}));
+  auto error = MakeStage<StringIndexer>("StringIndexer", {{"inputCol", "s"}, {"outputCol", "i"}});
+  EXPECT_EQ(ErrorOf<InvalidArgument>([&] { error->FitTransform(Letters(), Context::Default(1)); }),
+            "StringIndexerModel: column 's' has a null at row 5; set handleInvalid to 'skip' to drop such rows "
+            "or 'keep' to index them as 4");
+
+  // Over several row blocks (keys first seen in different blocks, nulls,
+  // a numeric column), each policy and thread count: the same frame as
+  // Fit then Transform.
+  const size_t n = 40000;
+  std::vector<std::optional<std::string>> text(n);
+  std::vector<int32_t> number(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (i % 1013 != 7) text[i] = "k" + std::to_string((i * i) % (3 + i / 9000));
+    number[i] = static_cast<int32_t>(i % 17) - 5;
+  }
+  const DataFrame big = DataFrame::Make({"t", "v"}, {MakeNullableStringColumn(text), MakeColumn(number)});
+  for (const char* policy : {"keep", "skip"}) {
+    auto stage = MakeStage<StringIndexer>(
+        "StringIndexer", {{"inputCols", {"t", "v"}}, {"outputCols", {"ti", "vi"}}, {"handleInvalid", policy}});
+    const std::string expected =
+        testing::FrameText(stage->Fit(big, Context::Default(1))->Transform(big, Context::Default(1)));
+    for (int threads : {1, 2}) {
+      EXPECT_EQ(testing::FrameText(stage->FitTransform(big, Context::Default(threads)).output), expected)
+          << policy << " " << threads;
+    }
+  }
+}
+
 TEST(StringIndexerTest, EveryStringOrderType) {
   const DataFrame df = DataFrame::Make({"s"}, {MakeStringColumn({"x", "y", "y", "z", "z", "w"})});
   auto labels = [&](const char* order) {

@@ -34,22 +34,30 @@ class FlatStringMap {
 
   /// The value of `key`, inserted as `init` when absent.
   int64_t& FindOrInsert(std::string_view key, uint64_t hash, int64_t init) {
+    return entries_[FindOrInsertEntry(key, hash, init)].value;
+  }
+
+  /// The insertion number (0, 1, ... in insertion order) of `key`, inserted
+  /// with value `init` when absent.
+  size_t FindOrInsertEntry(std::string_view key, uint64_t hash, int64_t init) {
     size_t i = hash & mask_;
     for (;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.entry < 0) break;
-      Entry& e = entries_[static_cast<size_t>(s.entry)];
-      if (s.hash == hash && Equal(e, key)) return e.value;
+      if (s.hash == hash && Equal(entries_[static_cast<size_t>(s.entry)], key)) return static_cast<size_t>(s.entry);
     }
     if ((entries_.size() + 1) * 4 > slots_.size() * 3) {  // keep the load under 3/4
       Rehash(slots_.size() * 2);
-      return FindOrInsert(key, hash, init);
+      return FindOrInsertEntry(key, hash, init);
     }
     slots_[i] = {hash, static_cast<int64_t>(entries_.size())};
     entries_.push_back({arena_.size(), key.size(), init});
     arena_.append(key);
-    return entries_.back().value;
+    return entries_.size() - 1;
   }
+
+  /// The value of the entry with insertion number `entry`. REQUIRES: entry < size().
+  int64_t& ValueAt(size_t entry) { return entries_[entry].value; }
 
   size_t size() const { return entries_.size(); }
 

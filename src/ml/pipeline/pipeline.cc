@@ -46,22 +46,27 @@ ModelPtr Pipeline::Fit(const DataFrame& input, const Context& ctx) const {
   return FitStages(input, ctx, transform_through).model;
 }
 
-Pipeline::Fitted Pipeline::FitTransform(const DataFrame& input, const Context& ctx) const {
+FitOutput Pipeline::FitTransform(const DataFrame& input, const Context& ctx) const {
   return FitStages(input, ctx, stages_.size());
 }
 
-Pipeline::Fitted Pipeline::FitStages(const DataFrame& input, const Context& ctx, size_t transform_through) const {
+FitOutput Pipeline::FitStages(const DataFrame& input, const Context& ctx, size_t transform_through) const {
   TransformSchema(input.schema());  // all schema errors before any work
   std::vector<TransformerPtr> fitted;
   DataFrame current = input;
   for (size_t i = 0; i < stages_.size(); ++i) {
     TransformerPtr transformer;
-    if (const auto* estimator = dynamic_cast<const Estimator*>(stages_[i].get())) {
+    const auto* estimator = dynamic_cast<const Estimator*>(stages_[i].get());
+    if (estimator != nullptr && i < transform_through) {
+      FitOutput step = estimator->FitTransform(current, ctx);
+      transformer = std::move(step.model);
+      current = std::move(step.output);
+    } else if (estimator != nullptr) {
       transformer = estimator->Fit(current, ctx);
     } else {
       transformer = std::dynamic_pointer_cast<const Transformer>(stages_[i]);
+      if (i < transform_through) current = transformer->Transform(current, ctx);
     }
-    if (i < transform_through) current = transformer->Transform(current, ctx);
     fitted.push_back(std::move(transformer));
   }
   return {std::make_shared<PipelineModel>(std::move(fitted), uid(), input.schema()), std::move(current)};

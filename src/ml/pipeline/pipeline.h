@@ -26,13 +26,9 @@ class Pipeline final : public Estimator {
   /// The fitted model and its output on `input`: the same model as Fit and
   /// the same frame as model->Transform(input), but each stage transforms
   /// the data once (Fit alone already transforms through the stages before
-  /// the last estimator; Transform would repeat those). scikit-learn's
-  /// fit_transform.
-  struct Fitted {
-    ModelPtr model;
-    DataFrame output;
-  };
-  Fitted FitTransform(const DataFrame& input, const Context& ctx) const;
+  /// the last estimator; Transform would repeat those), and estimators fit
+  /// and transform through their own FitTransform.
+  FitOutput FitTransform(const DataFrame& input, const Context& ctx) const override;
   void SaveData(ArtifactWriter& writer) const override;
 
   static const ParamTable& Params();
@@ -41,7 +37,7 @@ class Pipeline final : public Estimator {
  private:
   // Fits every estimator in order; transforms the data through the first
   // `transform_through` stages.
-  Fitted FitStages(const DataFrame& input, const Context& ctx, size_t transform_through) const;
+  FitOutput FitStages(const DataFrame& input, const Context& ctx, size_t transform_through) const;
 
   std::vector<std::shared_ptr<const Stage>> stages_;
 };

@@ -165,7 +165,7 @@ TEST(PipelineTest, FitTransformFitsOnceAndTransformsThroughTheLastStage) {
   stages.push_back(r.Make("Centerer", {{"inputCol", "x2"}}));
   stages.push_back(r.Make("AddConstant", {{"inputCol", "centered"}, {"outputCol", "y"}, {"value", 1}}));
   const int fits = g_fits;
-  const Pipeline::Fitted fitted = Pipeline::Make(std::move(stages))->FitTransform(Input(), Context::Default(1));
+  const FitOutput fitted = Pipeline::Make(std::move(stages))->FitTransform(Input(), Context::Default(1));
   EXPECT_EQ(g_fits, fits + 1);
   // x2 = {11, 12, 13, 16}, mean 13 -> centered {-2, -1, 0, 3} -> y = centered + 1.
   EXPECT_EQ(fitted.output.schema().names(), (std::vector<std::string>{"x", "x2", "centered", "y"}));

@@ -71,10 +71,25 @@ class Model : public Transformer {
 using TransformerPtr = std::shared_ptr<const Transformer>;
 using ModelPtr = std::shared_ptr<const Model>;
 
+/// A fitted model with its own output on the data it was fitted on.
+struct FitOutput {
+  ModelPtr model;
+  DataFrame output;
+};
+
 class Estimator : public Stage {
  public:
   /// Fits to `input`; the returned model shares nothing mutable with this estimator.
   virtual ModelPtr Fit(const DataFrame& input, const Context& ctx) const = 0;
+  /// Fit(input), and that model's Transform(input): the same model and the
+  /// same frame. The default does exactly that; estimators override it when
+  /// the fit's pass over the data can also produce the output (scikit-learn's
+  /// fit_transform).
+  virtual FitOutput FitTransform(const DataFrame& input, const Context& ctx) const {
+    ModelPtr model = Fit(input, ctx);
+    DataFrame output = model->Transform(input, ctx);
+    return {std::move(model), std::move(output)};
+  }
 
  protected:
   using Stage::Stage;
