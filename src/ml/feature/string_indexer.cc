@@ -213,6 +213,7 @@ FitOutput StringIndexer::FitTransform(const DataFrame& input, const Context& ctx
     const auto unknown = static_cast<double>(names.size());
     const std::string& column = pair.input;
     outputs.push_back(BuildDoubleColumn(ctx, n, [&](size_t begin, size_t end, double* o) {
+      // BuildDoubleColumn cuts the same kDefaultBlockRows blocks as CountBlocks.
       const FlatStringMap& block = partial[begin / kDefaultBlockRows];
       std::vector<double> to_label;
       to_label.reserve(block.size());
