@@ -92,39 +92,64 @@ size_t CountSparse(const std::vector<Input>& inputs, size_t begin, size_t end) {
 }
 
 void FillSparse(const std::vector<Input>& inputs, bool keep_invalid, size_t begin, size_t end, SparseRowWriter& out) {
-  // Numeric inputs are read column by column into a per-block scratch so the
-  // row loop below has no type switch.
+  // Numeric inputs are read straight from float64 columns without nulls, the
+  // others column by column into a per-block scratch, so the row loop below
+  // has no type switch; sparse inputs are read through raw CSR pointers.
+  struct Source {
+    const double* values;  // numeric: indexed by row - begin
+    const uint8_t* valid;  // numeric: nullptr when every row is valid
+    const int64_t* offsets;
+    const int32_t* indices;
+    const float* entries;
+  };
   const size_t n = end - begin;
-  std::vector<double> numeric(inputs.size() * n);
-  std::vector<uint8_t> valid(inputs.size() * n, 1);
+  std::vector<Source> sources(inputs.size());
+  std::vector<double> numeric;
+  std::vector<uint8_t> valid;
   for (size_t k = 0; k < inputs.size(); ++k) {
-    if (!inputs[k].column->type().is_numeric()) continue;
-    ForEachNumericInRange(*inputs[k].column, begin, end, [&](size_t i, double v, bool ok) {
+    const Column& c = *inputs[k].column;
+    Source& src = sources[k];
+    if (inputs[k].kind == InputKind::kSparse) {
+      src.offsets = c.buffers().offsets->as<int64_t>().data();
+      src.indices = c.buffers().indices->as<int32_t>().data();
+      src.entries = c.buffers().values->as<float>().data();
+    }
+    if (inputs[k].kind != InputKind::kNumeric) continue;
+    if (c.type().id == TypeId::kFloat64 && !c.has_validity()) {
+      src.values = c.values<double>().data() + begin;
+      continue;
+    }
+    if (numeric.empty()) {
+      numeric.resize(inputs.size() * n);
+      valid.resize(inputs.size() * n);
+    }
+    ForEachNumericInRange(c, begin, end, [&](size_t i, double v, bool ok) {
       numeric[k * n + (i - begin)] = v;
       valid[k * n + (i - begin)] = ok;
     });
+    src.values = numeric.data() + k * n;
+    src.valid = valid.data() + k * n;
   }
   for (size_t i = begin; i < end; ++i) {
     for (size_t k = 0; k < inputs.size(); ++k) {
       const Input& in = inputs[k];
-      const Column& c = *in.column;
+      const Source& src = sources[k];
       if (in.kind == InputKind::kNumeric) {
-        const double v = numeric[k * n + (i - begin)];
-        const bool ok = valid[k * n + (i - begin)] != 0;
+        const double v = src.values[i - begin];
+        const bool ok = src.valid == nullptr || src.valid[i - begin] != 0;
         if (!keep_invalid && (!ok || std::isnan(v))) ThrowInvalid(*in.name, i, !ok);
         if (v != 0.0) out.Add(in.offset, static_cast<float>(v));  // NaN != 0: kept
-      } else if (!c.IsValid(i)) {
+      } else if (!in.column->IsValid(i)) {
         if (!keep_invalid) ThrowInvalid(*in.name, i, true);
         for (int32_t j = 0; j < in.width; ++j) out.Add(in.offset + j, kNaN);
       } else if (in.kind == InputKind::kDense) {
-        const auto row = c.DenseRow(i);
+        const auto row = in.column->DenseRow(i);
         for (int32_t j = 0; j < in.width; ++j) {
           if (row[static_cast<size_t>(j)] != 0.0f) out.Add(in.offset + j, row[static_cast<size_t>(j)]);
         }
       } else {
-        const SparseRow row = c.SparseRowAt(i);
-        for (size_t e = 0; e < row.indices.size(); ++e) {
-          if (row.values[e] != 0.0f) out.Add(in.offset + row.indices[e], row.values[e]);
+        for (auto e = src.offsets[i]; e < src.offsets[i + 1]; ++e) {
+          if (src.entries[e] != 0.0f) out.Add(in.offset + src.indices[e], src.entries[e]);
         }
       }
     }
