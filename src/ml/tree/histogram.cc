@@ -112,12 +112,22 @@ void AccumulateRange(const BinnedMatrix& m, int first, int last, const uint32_t*
   }
 }
 
-/// Features [first, last) of one job's histogram.
+/// Features [first, last) of one job's histogram, over the job's rows
+/// [begin, end); block > 0 writes into partial histogram `partial`.
 struct FeatureTask {
   size_t job;
   int first;
   int last;
+  size_t begin;
+  size_t end;
+  size_t block;
+  size_t partial;
 };
+
+// Jobs of more rows are also cut into row blocks of this size, so that the
+// few large jobs of the top levels spread evenly over the threads; blocks
+// after the first sum into partial histograms added in block order.
+constexpr size_t kRowBlock = 1 << 17;
 
 // Jobs of fewer rows are one task over all features (a task per feature
 // would cost more in scheduling than it does in work).
@@ -156,20 +166,52 @@ void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, i
     }
   });
   std::vector<FeatureTask> tasks;
+  // (job, first partial, number of partials) of the jobs cut into row blocks.
+  struct Merge {
+    size_t job;
+    size_t first;
+    size_t count;
+  };
+  std::vector<Merge> merges;
+  size_t partials = 0;
   for (size_t j = 0; j < jobs.size(); ++j) {
-    if (jobs[j].rows.size() < kSmallJobRows) {
-      tasks.push_back({j, 0, d});
+    const size_t n = jobs[j].rows.size();
+    if (n < kSmallJobRows) {
+      tasks.push_back({j, 0, d, 0, n, 0, 0});
       continue;
     }
-    for (int f = 0; f < d; f += kFeatureGroup) tasks.push_back({j, f, std::min(d, f + kFeatureGroup)});
+    const size_t blocks = NumBlocks(n, kRowBlock);
+    if (blocks > 1) merges.push_back({j, partials, blocks - 1});
+    for (size_t b = 0; b < blocks; ++b) {
+      for (int f = 0; f < d; f += kFeatureGroup) {
+        tasks.push_back({j, f, std::min(d, f + kFeatureGroup), b * kRowBlock, std::min(n, (b + 1) * kRowBlock), b,
+                         b > 0 ? partials + b - 1 : 0});
+      }
+    }
+    partials += blocks - 1;
   }
+  if (scratch.partials.size() < partials * size) scratch.partials.resize(partials * size);
   ParallelFor(ctx, tasks.size(), 1, [&](const BlockRange& r) {
     const FeatureTask& t = tasks[r.begin];
     const HistogramJob& job = jobs[t.job];
-    std::fill(job.out.data() + static_cast<size_t>(matrix.bin_offset(t.first)) * C,
-              job.out.data() + static_cast<size_t>(matrix.bin_offset(t.last)) * C, 0.0);
-    AccumulateRange(matrix, t.first, t.last, job.rows.data(), ordered + start[t.job] * C, job.rows.size(), channels,
-                    job.out.data());
+    double* out = t.block == 0 ? job.out.data() : scratch.partials.data() + t.partial * size;
+    std::fill(out + static_cast<size_t>(matrix.bin_offset(t.first)) * C,
+              out + static_cast<size_t>(matrix.bin_offset(t.last)) * C, 0.0);
+    AccumulateRange(matrix, t.first, t.last, job.rows.data() + t.begin, ordered + (start[t.job] + t.begin) * C,
+                    t.end - t.begin, channels, out);
+  });
+  if (merges.empty()) return;
+  // out += partials in block order, in slices spread over the threads.
+  constexpr size_t kMergeSlice = 8192;
+  const size_t slices = NumBlocks(size, kMergeSlice);
+  ParallelFor(ctx, merges.size() * slices, 1, [&](const BlockRange& r) {
+    const Merge& mg = merges[r.begin / slices];
+    const size_t lo = (r.begin % slices) * kMergeSlice, hi = std::min(size, lo + kMergeSlice);
+    double* out = jobs[mg.job].out.data();
+    for (size_t b = 0; b < mg.count; ++b) {
+      const double* partial = scratch.partials.data() + (mg.first + b) * size;
+      for (size_t i = lo; i < hi; ++i) out[i] += partial[i];
+    }
   });
 }
 
