@@ -6,9 +6,8 @@
 //   DATA has string columns c1, c2 and numeric columns n1, n2, n3.
 #include <chrono>
 #include <cstdio>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "io/table_io.h"
 #include "ml/builtin/builtin_stages.h"
@@ -35,9 +34,10 @@ int main(int argc, char** argv) {
     const double load_s = Since(t0);
     std::vector<std::shared_ptr<const ember::Stage>> stages;
     stages.push_back(r.Make("StringIndexer", {{"inputCols", {"c1", "c2"}}, {"outputCols", {"c1_idx", "c2_idx"}}}));
-    stages.push_back(r.Make("OneHotEncoder", {{"inputCols", {"c1_idx", "c2_idx"}}, {"outputCols", {"c1_vec", "c2_vec"}}}));
-    stages.push_back(r.Make("VectorAssembler", {{"inputCols", {"n1", "n2", "n3", "c1_vec", "c2_vec"}},
-                                                {"outputCol", "features"}}));
+    stages.push_back(
+        r.Make("OneHotEncoder", {{"inputCols", {"c1_idx", "c2_idx"}}, {"outputCols", {"c1_vec", "c2_vec"}}}));
+    stages.push_back(
+        r.Make("VectorAssembler", {{"inputCols", {"n1", "n2", "n3", "c1_vec", "c2_vec"}}, {"outputCol", "features"}}));
     stages.push_back(r.Make("StandardScaler", {{"inputCol", "features"}, {"outputCol", "scaled"}}));
     auto pipeline = ember::Pipeline::Make(std::move(stages));
     t0 = Clock::now();
@@ -45,11 +45,14 @@ int main(int argc, char** argv) {
     // Pipeline::FitTransform: each stage fitted, and each transform run, once.
     const ember::DataFrame out = pipeline->FitTransform(data, ctx).output;
     const double seconds = Since(t0);
-    std::printf("%s\n", nlohmann::json{{"rows", data.num_rows()}, {"load_seconds", load_s},
-                                       {"fit_transform_seconds", seconds}, {"rows_per_second", data.num_rows() / seconds},
-                                       {"output_dim", out.column("scaled")->type().dim}, {"threads", ctx.threads()}}
-                          .dump()
-                          .c_str());
+    std::printf("%s\n", nlohmann::json{{"rows", data.num_rows()},
+                                       {"load_seconds", load_s},
+                                       {"fit_transform_seconds", seconds},
+                                       {"rows_per_second", data.num_rows() / seconds},
+                                       {"output_dim", out.column("scaled")->type().dim},
+                                       {"threads", ctx.threads()}}
+                            .dump()
+                            .c_str());
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ember_bench_features: %s\n", e.what());

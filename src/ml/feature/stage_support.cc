@@ -159,8 +159,8 @@ ColumnPtr BuildCountedSparseVectorColumn(const Context& ctx, size_t rows, int32_
   o[0] = 0;
   ParallelFor(ctx, rows, kDefaultBlockRows, [&](const BlockRange& r) {
     const size_t b = r.index;
-    SparseRowWriter writer({o + r.begin + 1, r.end - r.begin}, idx + base[b], val + base[b], static_cast<int64_t>(base[b]),
-                           base[b + 1] - base[b]);
+    SparseRowWriter writer({o + r.begin + 1, r.end - r.begin}, idx + base[b], val + base[b],
+                           static_cast<int64_t>(base[b]), base[b + 1] - base[b]);
     fill(r.begin, r.end, writer);
     EMBER_CHECK(writer.size() == base[b + 1] - base[b], "sparse block {} wrote {} entries, counted {}", b,
                 writer.size(), base[b + 1] - base[b]);

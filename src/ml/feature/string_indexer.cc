@@ -150,9 +150,8 @@ std::vector<FlatStringMap> CountBlocks(const Column& c, const Context& ctx, int3
 std::vector<std::string> SortedLabels(const std::vector<FlatStringMap>& partial, const std::string& order) {
   FlatStringMap total;
   for (const FlatStringMap& part : partial) {
-    part.ForEach([&](std::string_view key, int64_t count) {
-      total.FindOrInsert(key, FlatStringMap::HashOf(key), 0) += count;
-    });
+    part.ForEach(
+        [&](std::string_view key, int64_t count) { total.FindOrInsert(key, FlatStringMap::HashOf(key), 0) += count; });
   }
   std::vector<std::pair<std::string, int64_t>> entries;
   entries.reserve(total.size());
@@ -254,7 +253,8 @@ StringIndexerModel::StringIndexerModel(ParamMap params, std::string uid, Schema 
     : Model(std::move(params), std::move(uid), std::move(input_schema)), labels_(std::move(labels)) {
   for (const auto& list : labels_) {
     FlatStringMap& map = index_.emplace_back(list.size());
-    for (size_t i = 0; i < list.size(); ++i) map.FindOrInsert(list[i], FlatStringMap::HashOf(list[i]), static_cast<int64_t>(i));
+    for (size_t i = 0; i < list.size(); ++i)
+      map.FindOrInsert(list[i], FlatStringMap::HashOf(list[i]), static_cast<int64_t>(i));
   }
 }
 

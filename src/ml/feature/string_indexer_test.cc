@@ -33,13 +33,15 @@ TEST(StringIndexerTest, FrequencyOrderBreaksTiesAlphabetically) {
 
 TEST(StringIndexerTest, FitTransformGivesTheModelsOwnOutput) {
   // Hand-checked on Letters(): a 2, b 2, c 1, d 1 -> labels a b c d.
-  auto est = MakeStage<StringIndexer>("StringIndexer", {{"inputCol", "s"}, {"outputCol", "i"}, {"handleInvalid", "keep"}});
+  auto est =
+      MakeStage<StringIndexer>("StringIndexer", {{"inputCol", "s"}, {"outputCol", "i"}, {"handleInvalid", "keep"}});
   const FitOutput small = est->FitTransform(Letters(), Context::Default(1));
   EXPECT_EQ(Doubles(*small.output.column("i")), (std::vector<double>{1, 0, 2, 0, 1, 4, 3}));
   EXPECT_EQ(small.output.schema().field(1).metadata.at("ml_attr.labels"), R"(["a","b","c","d","__unknown"])");
   EXPECT_EQ(std::dynamic_pointer_cast<const StringIndexerModel>(small.model)->labels()[0],
             (std::vector<std::string>{"a", "b", "c", "d"}));
-  auto skip = MakeStage<StringIndexer>("StringIndexer", {{"inputCol", "s"}, {"outputCol", "i"}, {"handleInvalid", "skip"}});
+  auto skip =
+      MakeStage<StringIndexer>("StringIndexer", {{"inputCol", "s"}, {"outputCol", "i"}, {"handleInvalid", "skip"}});
   EXPECT_EQ(Doubles(*skip->FitTransform(Letters(), Context::Default(1)).output.column("i")),
             (std::vector<double>{1, 0, 2, 0, 1, 3}));
   auto error = MakeStage<StringIndexer>("StringIndexer", {{"inputCol", "s"}, {"outputCol", "i"}});

@@ -227,9 +227,9 @@ DataFrame VectorAssembler::Transform(const DataFrame& input, const Context& ctx)
   for (const std::string& name : names) {
     const Column* c = frame.column(name).get();
     const int32_t width = FeatureWidth(c->type());
-    const InputKind kind = c->type().is_numeric()                     ? InputKind::kNumeric
-                             : c->type().id == TypeId::kDenseVector ? InputKind::kDense
-                                                                    : InputKind::kSparse;
+    const InputKind kind = c->type().is_numeric()                 ? InputKind::kNumeric
+                           : c->type().id == TypeId::kDenseVector ? InputKind::kDense
+                                                                  : InputKind::kSparse;
     inputs.push_back({c, &name, offset, width, kind});
     offset += width;
   }

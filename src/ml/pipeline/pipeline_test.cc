@@ -1,12 +1,12 @@
 #include "ml/pipeline/pipeline.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <thread>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/atomic_file.h"
 #include "ml/pipeline/artifact.h"
@@ -110,11 +110,17 @@ class Centerer final : public Estimator {
 StageRegistry TestRegistry() {
   StageRegistry r;
   RegisterPipelineStages(r);
-  r.Register({.name = "AddConstant", .kind = StageKind::kTransformer, .params = &AddConstantParams(),
+  r.Register({.name = "AddConstant",
+              .kind = StageKind::kTransformer,
+              .params = &AddConstantParams(),
               .make = [](ParamMap p, std::string uid) { return std::make_unique<AddConstant>(std::move(p), uid); }});
-  r.Register({.name = "Centerer", .kind = StageKind::kEstimator, .params = &CentererParams(),
+  r.Register({.name = "Centerer",
+              .kind = StageKind::kEstimator,
+              .params = &CentererParams(),
               .make = [](ParamMap p, std::string uid) { return std::make_unique<Centerer>(std::move(p), uid); }});
-  r.Register({.name = "CentererModel", .kind = StageKind::kModel, .params = &CentererModelParams(),
+  r.Register({.name = "CentererModel",
+              .kind = StageKind::kModel,
+              .params = &CentererModelParams(),
               .load = [](const ArtifactReader& rd, const StageRegistry&) -> std::shared_ptr<const Stage> {
                 const auto mean = rd.GetDoubles("mean");
                 if (mean.size() != 1) throw CorruptData("mean must hold one value");
