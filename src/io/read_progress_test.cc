@@ -13,31 +13,17 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "core/progress_test_util.h"
 #include "io/csv_reader.h"
 #include "io/ember_file.h"
+#include "io/io_test_util.h"
 #include "io/table_batch_reader.h"
 #include "io/table_io.h"
 
 namespace ember {
 namespace {
 
-std::string TempPath(const std::string& name) {
-  std::string dir = ::testing::TempDir() + "/read_progress_test_" + std::to_string(::getpid());
-  ::mkdir(dir.c_str(), 0755);
-  return dir + "/" + name;
-}
-
-void WriteFile(const std::string& path, std::string_view bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-void WriteGzip(const std::string& path, std::string_view bytes) {
-  gzFile gz = gzopen(path.c_str(), "wb");
-  ASSERT_NE(gz, nullptr);
-  ASSERT_EQ(gzwrite(gz, bytes.data(), static_cast<unsigned>(bytes.size())), static_cast<int>(bytes.size()));
-  gzclose(gz);
-}
+std::string TempPath(const std::string& name) { return TestTempPath("read_progress_test", name); }
 
 uint64_t FileSize(const std::string& path) {
   struct stat st {};
@@ -52,21 +38,11 @@ std::string Rows(int rows) {
   return text;
 }
 
-/// A context whose sink records every finished task.
-struct Recorder {
-  std::mutex mutex;
-  std::vector<ProgressReport> tasks;
-  Context ctx = Context::Default(2).WithProgress(ProgressSink::Observed([this](const ProgressReport& r) {
-    std::lock_guard lock(mutex);
-    tasks.push_back(r);
-  }));
-};
-
 TEST(ReadProgressTest, CsvReportsEveryByteOnceChunkByChunk) {
   const std::string path = TempPath("rows.csv");
   const std::string text = Rows(1000);  // 5 + 14000 bytes
   WriteFile(path, text);
-  Recorder rec;
+  ProgressRecorder rec;
   CsvReadOptions o;
   o.chunk_bytes = 1024;  // about 14 chunks: the bar moves per chunk, not per row
   const DataFrame frame = ReadCsv(path, o, rec.ctx);
@@ -85,7 +61,7 @@ TEST(ReadProgressTest, CsvWideningIsNotCountedTwice) {
   // Inference samples one row; "x" then holds a string and is parsed again.
   const std::string path = TempPath("widen.csv");
   WriteFile(path, "x\n1\n2\nthree\n");
-  Recorder rec;
+  ProgressRecorder rec;
   CsvReadOptions o;
   o.infer_rows = 1;
   o.chunk_bytes = 2;
@@ -99,7 +75,7 @@ TEST(ReadProgressTest, CsvWideningIsNotCountedTwice) {
 TEST(ReadProgressTest, GzipCsvInflatesThenReadsEachWithItsBar) {
   const std::string path = TempPath("rows.csv.gz");
   WriteGzip(path, Rows(300));
-  Recorder rec;
+  ProgressRecorder rec;
   const DataFrame frame = ReadTable(path, {}, rec.ctx);
   ASSERT_EQ(frame.num_rows(), 300u);
   ASSERT_EQ(rec.tasks.size(), 2u);
@@ -112,7 +88,7 @@ TEST(ReadProgressTest, GzipCsvInflatesThenReadsEachWithItsBar) {
 }
 
 TEST(ReadProgressTest, EmberAndLibSvmReportTheirWholeInput) {
-  Recorder rec;
+  ProgressRecorder rec;
   const std::string ember = TempPath("three.ember");
   WriteFile(TempPath("three.csv"), "a,b,c\n1,2,x\n3,4,y\n");
   WriteEmber(ReadCsv(TempPath("three.csv"), {}, Context::Default(1)), ember, {}, Context::Default(1));
@@ -139,7 +115,7 @@ TEST(ReadProgressTest, BatchReaderAdvancesOncePerBatchOverTheFile) {
     } else {
       WriteFile(path, Rows(100));
     }
-    Recorder rec;
+    ProgressRecorder rec;
     {
       BatchReadOptions o;
       o.batch_rows = 10;
@@ -168,7 +144,7 @@ TEST(ReadProgressTest, EmberBatchesCountRowsWithTheDefaultLabel) {
   WriteFile(csv, Rows(25));
   const std::string path = TempPath("rows2.ember");
   WriteEmber(ReadCsv(csv, {}, Context::Default(1)), path, {}, Context::Default(1));
-  Recorder rec;
+  ProgressRecorder rec;
   {
     BatchReadOptions o;
     o.batch_rows = 10;

@@ -17,6 +17,7 @@
 #include "io/csv_batch_reader.h"
 #include "io/csv_reader.h"
 #include "io/ember_file.h"
+#include "io/io_test_util.h"
 #include "io/libsvm_reader.h"
 
 namespace ember {
@@ -24,23 +25,7 @@ namespace {
 
 std::string DataPath(const std::string& name) { return std::string(EMBER_TEST_DATA_DIR) + "/" + name; }
 
-std::string TempPath(const std::string& name) {
-  std::string dir = ::testing::TempDir() + "/table_batch_reader_test_" + std::to_string(::getpid());
-  ::mkdir(dir.c_str(), 0755);
-  return dir + "/" + name;
-}
-
-void WriteFile(const std::string& path, std::string_view bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-void WriteGzip(const std::string& path, std::string_view bytes) {
-  gzFile gz = gzopen(path.c_str(), "wb");
-  ASSERT_NE(gz, nullptr);
-  ASSERT_EQ(gzwrite(gz, bytes.data(), static_cast<unsigned>(bytes.size())), static_cast<int>(bytes.size()));
-  gzclose(gz);
-}
+std::string TempPath(const std::string& name) { return TestTempPath("table_batch_reader_test", name); }
 
 // Every batch, checking each has the schema and, except the last,
 // exactly `full` rows when `full` is not 0.

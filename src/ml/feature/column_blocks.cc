@@ -32,6 +32,22 @@ BufferPtr StitchValidity(size_t rows, const std::vector<Block>& blocks, const st
 
 }  // namespace
 
+SparseColumnBuffers::SparseColumnBuffers(size_t rows, size_t nnz)
+    : offsets_buffer(Buffer::Allocate((rows + 1) * sizeof(int64_t))),
+      indices_buffer(Buffer::Allocate(nnz * sizeof(int32_t))),
+      values_buffer(Buffer::Allocate(nnz * sizeof(float))),
+      offsets(offsets_buffer->mutable_as<int64_t>()),
+      indices(indices_buffer->mutable_as<int32_t>()),
+      values(values_buffer->mutable_as<float>()) {
+  offsets[0] = 0;
+}
+
+ColumnPtr SparseColumnBuffers::Finish(int32_t dim, size_t rows, BufferPtr validity) {
+  return Column::Make(DataType::SparseVector(dim), rows,
+                      {.values = std::move(values_buffer), .offsets = std::move(offsets_buffer),
+                       .indices = std::move(indices_buffer), .validity = std::move(validity)});
+}
+
 ColumnPtr StitchSparseBlocks(int32_t dim, size_t rows, std::vector<SparseBlockWriter>& blocks) {
   size_t nnz = 0;
   size_t counted_rows = 0;
@@ -40,13 +56,10 @@ ColumnPtr StitchSparseBlocks(int32_t dim, size_t rows, std::vector<SparseBlockWr
     counted_rows += b.ends_.size();
   }
   EMBER_CHECK(counted_rows == rows, "sparse blocks hold {} rows, expected {}", counted_rows, rows);
-  auto offsets = Buffer::Allocate((rows + 1) * sizeof(int64_t));
-  auto indices = Buffer::Allocate(nnz * sizeof(int32_t));
-  auto values = Buffer::Allocate(nnz * sizeof(float));
-  int64_t* o = offsets->mutable_as<int64_t>();
-  int32_t* idx = indices->mutable_as<int32_t>();
-  float* val = values->mutable_as<float>();
-  o[0] = 0;
+  SparseColumnBuffers out(rows, nnz);
+  int64_t* o = out.offsets;
+  int32_t* idx = out.indices;
+  float* val = out.values;
   size_t row = 0;
   int64_t base = 0;
   for (auto& b : blocks) {
@@ -59,9 +72,7 @@ ColumnPtr StitchSparseBlocks(int32_t dim, size_t rows, std::vector<SparseBlockWr
   }
   BufferPtr validity = StitchValidity(rows, blocks, &SparseBlockWriter::valid_);
   blocks.clear();
-  return Column::Make(DataType::SparseVector(dim), rows,
-                      {.values = std::move(values), .offsets = std::move(offsets), .indices = std::move(indices),
-                       .validity = std::move(validity)});
+  return out.Finish(dim, rows, std::move(validity));
 }
 
 ColumnPtr StitchStringBlocks(size_t rows, std::vector<StringBlockWriter>& blocks) {

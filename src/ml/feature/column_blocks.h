@@ -16,6 +16,20 @@ namespace ember {
 /// Rows per block for per-row feature work (tokenising, hashing, expanding).
 inline constexpr size_t kFeatureBlockRows = 4096;
 
+/// The buffers of a sparse vector column of `rows` rows and `nnz` stored
+/// entries, uninitialised except offsets[0] = 0, with typed pointers for
+/// writing them (row i's entries end at offsets[i + 1]).
+struct SparseColumnBuffers {
+  SparseColumnBuffers(size_t rows, size_t nnz);
+  /// The finished column; the buffers move into it.
+  ColumnPtr Finish(int32_t dim, size_t rows, BufferPtr validity = nullptr);
+
+  std::shared_ptr<Buffer> offsets_buffer, indices_buffer, values_buffer;
+  int64_t* offsets;
+  int32_t* indices;
+  float* values;
+};
+
 /// The rows of one block of a sparse vector column. Not thread-safe: one
 /// writer belongs to one block.
 class SparseBlockWriter {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/parallel_for.h"
+#include "ml/feature/column_blocks.h"
 
 namespace ember {
 
@@ -119,13 +120,10 @@ ColumnPtr BuildSparseVectorColumn(const Context& ctx, size_t rows, int32_t dim,
     base[b + 1] = base[b] + parts[b].indices().size();
   }
   const size_t nnz = base[blocks];
-  auto offsets = Buffer::Allocate((rows + 1) * sizeof(int64_t));
-  auto indices = Buffer::Allocate(nnz * sizeof(int32_t));
-  auto values = Buffer::Allocate(nnz * sizeof(float));
-  int64_t* o = offsets->mutable_as<int64_t>();
-  int32_t* idx = indices->mutable_as<int32_t>();
-  float* val = values->mutable_as<float>();
-  o[0] = 0;
+  SparseColumnBuffers out(rows, nnz);
+  int64_t* o = out.offsets;
+  int32_t* idx = out.indices;
+  float* val = out.values;
   ParallelFor(ctx, blocks, 1, [&](const BlockRange& r) {
     const size_t b = r.begin;
     const SparseVectorBuilder& part = parts[b];
@@ -138,8 +136,7 @@ ColumnPtr BuildSparseVectorColumn(const Context& ctx, size_t rows, int32_t dim,
       std::memcpy(val + base[b], part.values().data(), part.values().size_bytes());
     }
   });
-  return Column::Make(DataType::SparseVector(dim), rows,
-                      {.values = std::move(values), .offsets = std::move(offsets), .indices = std::move(indices)});
+  return out.Finish(dim, rows);
 }
 
 ColumnPtr BuildCountedSparseVectorColumn(const Context& ctx, size_t rows, int32_t dim,
@@ -150,13 +147,10 @@ ColumnPtr BuildCountedSparseVectorColumn(const Context& ctx, size_t rows, int32_
   ParallelFor(ctx, rows, kDefaultBlockRows, [&](const BlockRange& r) { base[r.index + 1] = count(r.begin, r.end); });
   for (size_t b = 0; b < blocks; ++b) base[b + 1] += base[b];
   const size_t nnz = base[blocks];
-  auto offsets = Buffer::Allocate((rows + 1) * sizeof(int64_t));
-  auto indices = Buffer::Allocate(nnz * sizeof(int32_t));
-  auto values = Buffer::Allocate(nnz * sizeof(float));
-  int64_t* o = offsets->mutable_as<int64_t>();
-  int32_t* idx = indices->mutable_as<int32_t>();
-  float* val = values->mutable_as<float>();
-  o[0] = 0;
+  SparseColumnBuffers out(rows, nnz);
+  int64_t* o = out.offsets;
+  int32_t* idx = out.indices;
+  float* val = out.values;
   ParallelFor(ctx, rows, kDefaultBlockRows, [&](const BlockRange& r) {
     const size_t b = r.index;
     SparseRowWriter writer({o + r.begin + 1, r.end - r.begin}, idx + base[b], val + base[b],
@@ -167,8 +161,7 @@ ColumnPtr BuildCountedSparseVectorColumn(const Context& ctx, size_t rows, int32_
     EMBER_CHECK(writer.rows() == r.end - r.begin, "sparse block {} ended {} of its {} rows", b, writer.rows(),
                 r.end - r.begin);
   });
-  return Column::Make(DataType::SparseVector(dim), rows,
-                      {.values = std::move(values), .offsets = std::move(offsets), .indices = std::move(indices)});
+  return out.Finish(dim, rows);
 }
 
 ColumnPtr WithValidityOf(const ColumnPtr& out, const Column& like) {

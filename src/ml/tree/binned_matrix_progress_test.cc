@@ -5,27 +5,18 @@
 
 #include <gtest/gtest.h>
 
+#include "core/progress_test_util.h"
 #include "ml/tree/binned_matrix.h"
 
 namespace ember {
 namespace {
-
-/// A context whose sink records every finished task.
-struct Recorder {
-  std::mutex mutex;
-  std::vector<ProgressReport> tasks;
-  Context ctx = Context::Default(2).WithProgress(ProgressSink::Observed([this](const ProgressReport& r) {
-    std::lock_guard lock(mutex);
-    tasks.push_back(r);
-  }));
-};
 
 TEST(BinningProgressTest, CutsPerFeatureThenRowsPerBlock) {
   const size_t rows = 5000;  // five 1024-row blocks of the dense pass
   std::vector<float> v(rows * 3);
   for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i % 97);
   const ColumnPtr x = MakeDenseVectorColumn(rows, 3, v);
-  Recorder rec;
+  ProgressRecorder rec;
   const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.max_bins = 16}, rec.ctx);
   EXPECT_EQ(m.rows(), rows);
   ASSERT_EQ(rec.tasks.size(), 2u);
@@ -43,7 +34,7 @@ TEST(BinningProgressTest, CutsPerFeatureThenRowsPerBlock) {
 TEST(BinningProgressTest, SparseRowsToo) {
   // Rows: [0, 5], [2, 0], [0, 0].
   const ColumnPtr x = MakeSparseVectorColumn(2, {0, 1, 2, 2}, {1, 0}, {5, 2});
-  Recorder rec;
+  ProgressRecorder rec;
   (void)BinnedMatrix::Build(*x, {}, {}, rec.ctx);
   ASSERT_EQ(rec.tasks.size(), 2u);
   EXPECT_EQ(rec.tasks[0].done, 2u);
