@@ -62,6 +62,9 @@ ModelPtr FitForest(TreeAlgorithm algorithm, const ParamMap& p, const std::string
   // Trees in parallel, each single-threaded inside; one tree uses every thread.
   const Context inner = num_trees > 1 ? ctx.WithThreads(1) : ctx;
   const size_t n = data.rows;
+  // A bar with rate and ETA on a terminal (nothing otherwise).
+  const std::unique_ptr<ProgressBar> progress =
+      ctx.progress().Start("trees", static_cast<uint64_t>(num_trees), "trees");
   ParallelFor(ctx, static_cast<size_t>(num_trees), 1, [&](const BlockRange& r) {
     const uint64_t t = r.begin;
     const uint64_t tree_seed = Mix64(seed ^ (0x9E3779B97F4A7C15ULL * (t + 1)));
@@ -93,6 +96,7 @@ ModelPtr FitForest(TreeAlgorithm algorithm, const ParamMap& p, const std::string
     o.tree_index = t;
     TreeLearnerScratch scratch;
     ensemble.trees[t] = GrowTree(matrix, stats, std::move(rows), o, scratch, inner).tree;
+    progress->Advance(1);
   });
   ParamMap model_params(TreeParams(algorithm, true));
   model_params.SetFromJson(p.ExplicitToJson());

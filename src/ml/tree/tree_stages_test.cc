@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/progress_test_util.h"
 #include "core/random.h"
 #include "ml/pipeline/persistence.h"
 #include "ml/tree/register.h"
@@ -195,6 +196,28 @@ TEST(TreeStagesTest, SingleRowPredictionEqualsTheBatchPath) {
       for (size_t k = 0; k < K; ++k) EXPECT_DOUBLE_EQ(one[k], batch[i * K + k]) << i;
     }
   }
+}
+
+TEST(TreeStagesTest, BoostingRoundsAndForestTreesReportProgress) {
+  const DataFrame train = Synthetic(500, 11);
+  ProgressRecorder rec;
+  TreeEstimator::Make(TreeAlgorithm::kGBTClassifier, {{"maxIter", 3}, {"maxDepth", 2}})->Fit(train, rec.ctx);
+  TreeEstimator::Make(TreeAlgorithm::kRandomForestClassifier, {{"numTrees", 4}, {"maxDepth", 2}})->Fit(train, rec.ctx);
+  auto find = [&](const std::string& label) -> const ProgressReport* {
+    for (const ProgressReport& r : rec.tasks) {
+      if (r.label == label) return &r;
+    }
+    return nullptr;
+  };
+  const ProgressReport* rounds = find("boosting");
+  ASSERT_NE(rounds, nullptr);
+  EXPECT_EQ(rounds->total, 3u);
+  EXPECT_EQ(rounds->done, 3u);
+  const ProgressReport* trees = find("trees");
+  ASSERT_NE(trees, nullptr);
+  EXPECT_EQ(trees->total, 4u);
+  EXPECT_EQ(trees->done, 4u);
+  EXPECT_EQ(trees->advances, 4u);
 }
 
 TEST(TreeStagesTest, SparseFeaturesPredictLikeDense) {
