@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/fast_math.h"
 #include "core/parallel_for.h"
 #include "core/random.h"
 #include "ml/feature/feature_util.h"
@@ -18,13 +19,13 @@ namespace {
 
 enum class Loss { kLogistic, kSoftmax, kSquared, kAbsolute };
 
+/// log(1 + exp(-m)) = max(-m, 0) + log(1 + exp(-|m|)), stable for both
+/// signs, with the branch-free exp and log1p (loops over it vectorise).
+inline double LogisticLoss(double m) { return std::max(-m, 0.0) + Log1pUnit(ExpNonPositive(-std::abs(m))); }
+
 double RowLoss(Loss loss, double y, double f) {
   switch (loss) {
-    case Loss::kLogistic: {
-      // log(1 + exp(-m)) = max(-m, 0) + log(1 + exp(-|m|)), stable for both signs.
-      const double m = y > 0.5 ? f : -f;
-      return std::max(-m, 0.0) + std::log1p(std::exp(-std::abs(m)));
-    }
+    case Loss::kLogistic: return LogisticLoss(y > 0.5 ? f : -f);
     case Loss::kSoftmax: return 0;  // see SoftmaxLoss
     case Loss::kSquared: return (y - f) * (y - f);
     case Loss::kAbsolute: return std::abs(y - f);
@@ -55,6 +56,36 @@ double WeightedMedian(std::vector<std::pair<double, double>>& vw) {
   return vw.back().first;
 }
 
+/// Logistic gradient and hessian of rows [begin, end) into stats (C floats
+/// per row: g, h and with C = 4 also weight and count), without a call per
+/// row: sigmoid(f) from exp(-|f|).
+template <size_t C>
+void LogisticGradients(const double* f, const double* w, const double* y, size_t begin, size_t end, float* stats) {
+#pragma omp simd
+  for (size_t i = begin; i < end; ++i) {
+    const double e = ExpNonPositive(-std::abs(f[i]));  // in (0, 1]
+    const double inv = 1.0 / (1.0 + e);
+    const double q = f[i] >= 0 ? inv : e * inv;
+    float* s = stats + i * C;
+    s[0] = static_cast<float>(w[i] * (q - y[i]));
+    // q (1 - q) = e / (1 + e)^2; a positive float hessian (unit rows tell
+    // non-empty children by it), floored as xgboost floors at 1e-16.
+    s[1] = std::max(static_cast<float>(w[i] * std::max(e * inv * inv, 1e-16)), std::numeric_limits<float>::min());
+    if constexpr (C == 4) {
+      s[2] = static_cast<float>(w[i]);
+      s[3] = 1.0f;
+    }
+  }
+}
+
+/// Sum of w * logistic loss over rows [begin, end).
+double LogisticLossSum(const double* f, const double* w, const double* y, size_t begin, size_t end) {
+  double sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (size_t i = begin; i < end; ++i) sum += w[i] * LogisticLoss(y[i] > 0.5 ? f[i] : -f[i]);
+  return sum;
+}
+
 }  // namespace
 
 ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::string& uid, const DataFrame& input,
@@ -83,11 +114,15 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
     }
     ForEachNumeric(v, [&](size_t i, double value, bool valid) { is_validation[i] = valid && value != 0 ? 1 : 0; });
   }
+  // Row weights of the training loss and of the validation loss: each is
+  // zero on the other's rows, so that a loss sums over all rows.
   std::vector<double> fit_weights = data.weights;
+  std::vector<double> validation_weights(validation_col.empty() ? 0 : n, 0.0);
   double train_weight = 0, validation_weight = 0;
   for (size_t i = 0; i < n; ++i) {
     if (is_validation[i]) {
       validation_weight += fit_weights[i];
+      validation_weights[i] = fit_weights[i];
       fit_weights[i] = 0;
     }
     train_weight += fit_weights[i];
@@ -148,13 +183,14 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   size_t best_trees = 0;
   int rounds_without_improvement = 0;
   auto weighted_loss = [&](bool validation) {
+    const double* w = validation ? validation_weights.data() : fit_weights.data();
     const double total = ParallelReduce(ctx, n, kDefaultBlockRows, 0.0, [&](const BlockRange& r) {
+      if (loss == Loss::kLogistic) return LogisticLossSum(f.data(), w, data.labels.data(), r.begin, r.end);
       double s = 0;
       for (size_t i = r.begin; i < r.end; ++i) {
-        if ((is_validation[i] != 0) != validation) continue;
-        s += data.weights[i] * (loss == Loss::kSoftmax
-                                    ? SoftmaxLoss(f.data() + i * K, K, static_cast<size_t>(data.labels[i]))
-                                    : RowLoss(loss, data.labels[i], f[i]));
+        if (w[i] == 0) continue;
+        s += w[i] * (loss == Loss::kSoftmax ? SoftmaxLoss(f.data() + i * K, K, static_cast<size_t>(data.labels[i]))
+                                            : RowLoss(loss, data.labels[i], f[i]));
       }
       return s;
     }, [](double a, double b) { return a + b; });
@@ -189,16 +225,19 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
     if (sample.empty()) continue;
     for (size_t k = 0; k < K; ++k) {
       ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
+        if (loss == Loss::kLogistic) {
+          if (C == 2) {
+            LogisticGradients<2>(f.data(), fit_weights.data(), data.labels.data(), r.begin, r.end, stats.data());
+          } else {
+            LogisticGradients<4>(f.data(), fit_weights.data(), data.labels.data(), r.begin, r.end, stats.data());
+          }
+          return;
+        }
         for (size_t i = r.begin; i < r.end; ++i) {
           const double w = fit_weights[i], y = data.labels[i];
           double g = 0, h = 0;
           switch (loss) {
-            case Loss::kLogistic: {
-              const double q = 1.0 / (1.0 + std::exp(-f[i]));
-              g = w * (q - y);
-              h = w * std::max(q * (1.0 - q), 1e-16);
-              break;
-            }
+            case Loss::kLogistic: break;  // LogisticGradients above
             case Loss::kSoftmax: {
               // xgboost's multi:softprob: g = p_k - [y = k], h = max(2 p_k (1 - p_k), 1e-16).
               const double q = prob[i * K + k];

@@ -17,53 +17,62 @@ namespace {
 // memory latency: prefetch the bin of a row kPrefetch ahead.
 constexpr size_t kPrefetch = 32;
 
-// Every row adds its C statistics (float32, gathered in row order, widened
-// to double) to the slot of its bin in each of G features' histogram
-// slices. G features per pass read the rows and statistics once and keep G
-// independent add chains in flight: successive rows often hit the same bin
-// of one feature, and that add must wait for the previous one's store. With
-// C known at compile time the add is one vector operation (C = 2: 128-bit,
-// C = 4: 256-bit).
-template <int C, int G>
-void AccumulateFeatures(const uint8_t* const* columns, const uint32_t* rows, const float* ordered, size_t count,
-                        double* const* hists) {
+/// Adds one row's C statistics (float32, widened to double) to a histogram
+/// slot. With C known at compile time the add is one vector operation
+/// (C = 2: 128-bit, C = 4: 256-bit).
+template <int C>
+inline void AddToSlot(double* slot, const float* s) {
+#ifdef __SSE2__
+  if constexpr (C == 2) {
+    const __m128d v = _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(s))));
+    _mm_storeu_pd(slot, _mm_add_pd(_mm_loadu_pd(slot), v));
+    return;
+  }
+#endif
+#ifdef __AVX__
+  if constexpr (C == 4) {
+    _mm256_storeu_pd(slot, _mm256_add_pd(_mm256_loadu_pd(slot), _mm256_cvtps_pd(_mm_loadu_ps(s))));
+    return;
+  }
+#endif
+  for (int c = 0; c < C; ++c) slot[c] += s[c];
+}
+
+// Every row adds its C statistics (gathered in row order) to the slot of its
+// bin in four features' histogram slices. Four features per pass read the
+// rows and statistics once and keep four independent add chains in flight:
+// successive rows often hit the same bin of one feature, and that add must
+// wait for the previous one's store. The pointers are separate parameters,
+// not arrays: the intrinsic stores may alias anything, and pointers read
+// from memory would be reloaded after every store.
+template <int C>
+void AccumulateFour(const uint8_t* c0, const uint8_t* c1, const uint8_t* c2, const uint8_t* c3,
+                    const uint32_t* rows, const float* ordered, size_t count, double* h0, double* h1, double* h2,
+                    double* h3) {
   for (size_t k = 0; k < count; ++k) {
     if (k + kPrefetch < count) {
-      for (int g = 0; g < G; ++g) __builtin_prefetch(columns[g] + rows[k + kPrefetch]);
+      const uint32_t ahead = rows[k + kPrefetch];
+      __builtin_prefetch(c0 + ahead);
+      __builtin_prefetch(c1 + ahead);
+      __builtin_prefetch(c2 + ahead);
+      __builtin_prefetch(c3 + ahead);
     }
     const uint32_t r = rows[k];
     const float* s = ordered + k * C;
-#ifdef __SSE2__
-    if constexpr (C == 2) {
-      const __m128d v = _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(s))));
-      for (int g = 0; g < G; ++g) {
-        double* h = hists[g] + static_cast<size_t>(columns[g][r]) * 2;
-        _mm_storeu_pd(h, _mm_add_pd(_mm_loadu_pd(h), v));
-      }
-      continue;
-    }
-#endif
-#ifdef __AVX__
-    if constexpr (C == 4) {
-      const __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(s));
-      for (int g = 0; g < G; ++g) {
-        double* h = hists[g] + static_cast<size_t>(columns[g][r]) * 4;
-        _mm256_storeu_pd(h, _mm256_add_pd(_mm256_loadu_pd(h), v));
-      }
-      continue;
-    }
-#endif
-    for (int g = 0; g < G; ++g) {
-      double* h = hists[g] + static_cast<size_t>(columns[g][r]) * C;
-      for (int c = 0; c < C; ++c) h[c] += s[c];
-    }
+    AddToSlot<C>(h0 + static_cast<size_t>(c0[r]) * C, s);
+    AddToSlot<C>(h1 + static_cast<size_t>(c1[r]) * C, s);
+    AddToSlot<C>(h2 + static_cast<size_t>(c2[r]) * C, s);
+    AddToSlot<C>(h3 + static_cast<size_t>(c3[r]) * C, s);
   }
 }
 
 template <int C>
 void AccumulateFeature(const uint8_t* column, const uint32_t* rows, const float* ordered, size_t count,
                        double* hist) {
-  AccumulateFeatures<C, 1>(&column, rows, ordered, count, &hist);
+  for (size_t k = 0; k < count; ++k) {
+    if (k + kPrefetch < count) __builtin_prefetch(column + rows[k + kPrefetch]);
+    AddToSlot<C>(hist + static_cast<size_t>(column[rows[k]]) * C, ordered + k * C);
+  }
 }
 
 void AccumulateFeatureAny(const uint8_t* column, const uint32_t* rows, const float* ordered, size_t count,
@@ -77,26 +86,23 @@ void AccumulateFeatureAny(const uint8_t* column, const uint32_t* rows, const flo
 }
 
 // Features summed in one pass over a node's rows.
-constexpr int kFeatureGroup = 4;
+constexpr int kFeatureGroup = 4;  // AccumulateFour
 
 /// Features [first, last) of one job: groups of kFeatureGroup, then the rest
 /// one by one.
 void AccumulateRange(const BinnedMatrix& m, int first, int last, const uint32_t* rows, const float* ordered,
                      size_t count, int channels, double* out) {
   const auto C = static_cast<size_t>(channels);
-  const uint8_t* columns[kFeatureGroup];
-  double* hists[kFeatureGroup];
   int f = first;
   if (channels == 2 || channels == 4) {
     for (; f + kFeatureGroup <= last; f += kFeatureGroup) {
-      for (int g = 0; g < kFeatureGroup; ++g) {
-        columns[g] = m.column(f + g);
-        hists[g] = out + static_cast<size_t>(m.bin_offset(f + g)) * C;
-      }
+      auto hist = [&](int g) { return out + static_cast<size_t>(m.bin_offset(f + g)) * C; };
       if (channels == 2) {
-        AccumulateFeatures<2, kFeatureGroup>(columns, rows, ordered, count, hists);
+        AccumulateFour<2>(m.column(f), m.column(f + 1), m.column(f + 2), m.column(f + 3), rows, ordered, count,
+                          hist(0), hist(1), hist(2), hist(3));
       } else {
-        AccumulateFeatures<4, kFeatureGroup>(columns, rows, ordered, count, hists);
+        AccumulateFour<4>(m.column(f), m.column(f + 1), m.column(f + 2), m.column(f + 3), rows, ordered, count,
+                          hist(0), hist(1), hist(2), hist(3));
       }
     }
   }
