@@ -258,10 +258,11 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
   if (sparse) {
     ParallelFor(ctx, m.rows_, kDefaultBlockRows, [&](const BlockRange& r) {
       for (size_t i = r.begin; i < r.end; ++i) {
-        for (size_t f = 0; f < ud; ++f) m.bins_[f * m.rows_ + i] = zero_bins[f];
+        uint8_t* out = m.bins_.data() + i * ud;
+        std::copy(zero_bins.begin(), zero_bins.end(), out);
         const SparseRow row = features.SparseRowAt(i);
         for (size_t k = 0; k < row.indices.size(); ++k) {
-          m.bins_[static_cast<size_t>(row.indices[k]) * m.rows_ + i] = m.cuts_.BinOf(row.indices[k], row.values[k]);
+          out[row.indices[k]] = m.cuts_.BinOf(row.indices[k], row.values[k]);
         }
       }
       bar->Advance(r.end - r.begin);
@@ -293,7 +294,7 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
         const float v = x[i * ud + f];
         size_t idx = 0;
         for (size_t step = top; step > 0; step >>= 1) idx += c[idx + step - 1] < v ? step : 0;
-        m.bins_[f * m.rows_ + i] = std::isnan(v) ? missing : static_cast<uint8_t>(idx);
+        m.bins_[i * ud + f] = std::isnan(v) ? missing : static_cast<uint8_t>(idx);
       }
     }
     bar->Advance(r.end - r.begin);

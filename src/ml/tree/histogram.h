@@ -19,7 +19,6 @@ namespace ember {
 /// Reusable buffers of one tree learner (not thread-safe; one per
 /// concurrently grown tree).
 struct HistogramScratch {
-  std::vector<float> ordered;    // the jobs' row statistics in row order
   std::vector<double> partials;  // sums of the later row blocks of large jobs
 };
 
@@ -30,10 +29,9 @@ struct HistogramJob {
 };
 
 /// Builds every job's histogram: out = sum over r in rows of stats[r *
-/// channels + c] at the bins of row r. The jobs' statistics are gathered in
-/// row order first; then (job, feature group, row block) tasks are spread
-/// over the threads, each summing its slice in row order, and the blocks of
-/// a large job are added in block order, so the sums do not depend on the
+/// channels + c] at the bins of row r. (job, row block) tasks are spread
+/// over the threads, each summing its rows in order, and the blocks of a
+/// large job are added in block order, so the sums do not depend on the
 /// thread count. REQUIRES: every out.size() == total_bins * channels.
 void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
                      std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx);

@@ -239,12 +239,14 @@ class Grower {
       const bool default_left = split.default_left;
       // A categorical split's left set, as bit words (null: a threshold split).
       const uint64_t* categories = split.categories.empty() ? nullptr : split.categories.data();
-      const uint8_t* column = m_.column(split.feature);
+      // Feature `split.feature` of row r is at column[r * stride].
+      const uint8_t* column = m_.row(0) + split.feature;
+      const auto stride = static_cast<size_t>(m_.num_features());
       size_t l = t.begin, e = t.end;
       for (size_t i = t.begin; i < t.end; ++i) {
-        if (i + 16 < t.end) __builtin_prefetch(column + rows[i + 16]);
+        if (i + 64 < t.end) __builtin_prefetch(column + rows[i + 64] * stride);
         const uint32_t row = rows[i];
-        const int b = column[row];
+        const int b = column[row * stride];
         // Branch-free: the side is data-dependent and mispredicts half the time.
         const bool left = b == missing ? default_left
                           : categories    ? ((categories[b / 64] >> (b % 64)) & 1) != 0
