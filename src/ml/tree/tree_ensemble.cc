@@ -17,21 +17,65 @@ namespace {
 /// leaf whatever path it took (no per-row loop exit to mispredict).
 struct PackedNode {
   float threshold;
-  int32_t feature;       // 0 at leaves
-  int32_t child[2];      // [left, right]; both the node itself at leaves
+  uint32_t feature;  // the feature index, | kNanLeft when NaN goes left; 0 at leaves
+  int32_t child[2];  // [left, right]; both the node itself at leaves
 };
 static_assert(sizeof(PackedNode) == 16);
+constexpr uint32_t kNanLeft = 1u << 31;
 
-struct PackedTree {
-  size_t first;  // index of the root in the packed array
-  int depth;
-};
+/// The child of node p that row x goes to.
+inline int32_t Step(const PackedNode& p, const float* x) {
+  const float v = x[p.feature & ~kNanLeft];
+  const bool right = v != v ? (p.feature & kNanLeft) == 0 : !(v <= p.threshold);
+  return p.child[right ? 1 : 0];
+}
 
-// Rows walked through a tree in lockstep: independent chains of loads that
-// the core overlaps.
+// Rows (batch) or trees (one row) walked in lockstep: independent chains of
+// loads that the core overlaps.
 constexpr size_t kLanes = 8;
 
 }  // namespace
+
+struct TreeEnsemble::Packed {
+  std::vector<PackedNode> nodes;
+  std::vector<size_t> first;  // per tree: index of its root in nodes
+  std::vector<int> depth;     // per tree
+  /// Per group of kLanes trees from tree 0: the largest depth, or -1 when
+  /// a tree of the group has categorical splits (set lookups: per-row walk).
+  std::vector<int> group_depth;
+};
+
+std::shared_ptr<const TreeEnsemble::Packed> TreeEnsemble::packed() const {
+  size_t num_nodes = 0;
+  for (const Tree& t : trees) num_nodes += t.num_nodes();
+  const std::lock_guard<std::mutex> lock(pack_cache_->mutex);
+  const std::shared_ptr<const Packed>& cached = pack_cache_->packed;
+  if (cached && cached->first.size() == trees.size() && cached->nodes.size() == num_nodes) return cached;
+  auto p = std::make_shared<Packed>();
+  p->nodes.reserve(num_nodes);
+  for (const Tree& t : trees) {
+    p->first.push_back(p->nodes.size());
+    p->depth.push_back(t.Depth());
+    for (size_t u = 0; u < t.num_nodes(); ++u) {
+      const auto self = static_cast<int32_t>(u);
+      if (t.feature[u] < 0) {
+        p->nodes.push_back({0.0f, 0, {self, self}});
+      } else {
+        const uint32_t flag = t.default_left[u] != 0 ? kNanLeft : 0;
+        p->nodes.push_back({t.threshold[u], static_cast<uint32_t>(t.feature[u]) | flag, {t.left[u], t.right[u]}});
+      }
+    }
+  }
+  for (size_t g = 0; g < trees.size(); g += kLanes) {
+    int depth = 0;
+    for (size_t t = g; t < std::min(trees.size(), g + kLanes); ++t) {
+      depth = trees[t].has_categorical_splits() ? -1 : depth < 0 ? depth : std::max(depth, p->depth[t]);
+    }
+    p->group_depth.push_back(depth);
+  }
+  pack_cache_->packed = p;
+  return p;
+}
 
 void TreeEnsemble::Predict(const Column& features, std::span<double> raw, const Context& ctx) const {
   const size_t n = features.length();
@@ -43,26 +87,8 @@ void TreeEnsemble::Predict(const Column& features, std::span<double> raw, const 
   const bool sparse = features.type().id == TypeId::kSparseVector;
   const float* dense = sparse ? nullptr : features.buffers().values->as<float>().data();
   const double scale = combine == EnsembleCombine::kAverage && !trees.empty() ? 1.0 / trees.size() : 1.0;
-  // The trees packed once per call (16 bytes per node, about 1 MB for 100
-  // trees of depth 8); NaN takes the node's default side, kept apart.
-  std::vector<PackedNode> nodes;
-  std::vector<uint8_t> nan_left;
-  std::vector<PackedTree> packed;
-  packed.reserve(trees.size());
-  for (const Tree& t : trees) {
-    const size_t first = nodes.size();
-    packed.push_back({first, t.Depth()});
-    for (size_t u = 0; u < t.num_nodes(); ++u) {
-      const auto self = static_cast<int32_t>(u);
-      if (t.feature[u] < 0) {
-        nodes.push_back({0.0f, 0, {self, self}});
-        nan_left.push_back(0);
-      } else {
-        nodes.push_back({t.threshold[u], t.feature[u], {t.left[u], t.right[u]}});
-        nan_left.push_back(t.default_left[u]);
-      }
-    }
-  }
+  const std::shared_ptr<const Packed> packed_trees = packed();
+  const Packed& packed = *packed_trees;
   constexpr size_t kBlock = 2048;
   ParallelFor(ctx, n, kBlock, [&](const BlockRange& r) {
     const size_t rows = r.end - r.begin;
@@ -80,21 +106,15 @@ void TreeEnsemble::Predict(const Column& features, std::span<double> raw, const 
     std::vector<double> sums(rows * K, 0.0);
     std::vector<int32_t> leaf(rows);
     for (size_t t = 0; t < trees.size(); ++t) {
-      const PackedNode* tree_nodes = nodes.data() + packed[t].first;
-      const uint8_t* tree_nan_left = nan_left.data() + packed[t].first;
-      const int depth = packed[t].depth;
+      const PackedNode* tree_nodes = packed.nodes.data() + packed.first[t];
+      const int depth = packed.depth[t];
       size_t i = 0;
       // Trees with categorical splits take the per-row walk (set lookups).
       const size_t lockstep_rows = trees[t].has_categorical_splits() ? 0 : rows;
       for (; i + kLanes <= lockstep_rows; i += kLanes) {
         int32_t at[kLanes] = {};
         for (int step = 0; step < depth; ++step) {
-          for (size_t j = 0; j < kLanes; ++j) {
-            const PackedNode& p = tree_nodes[at[j]];
-            const float v = x[(i + j) * d + static_cast<size_t>(p.feature)];
-            const bool right = v != v ? tree_nan_left[at[j]] == 0 : !(v <= p.threshold);
-            at[j] = p.child[right ? 1 : 0];
-          }
+          for (size_t j = 0; j < kLanes; ++j) at[j] = Step(tree_nodes[at[j]], x + (i + j) * d);
         }
         for (size_t j = 0; j < kLanes; ++j) leaf[i + j] = at[j];
       }
@@ -133,27 +153,20 @@ void TreeEnsemble::PredictRow(std::span<const float> x, std::span<double> raw) c
     }
   };
   // kLanes trees walked in lockstep: their chains of dependent loads overlap.
+  const std::shared_ptr<const Packed> packed_trees = packed();
+  const Packed& packed = *packed_trees;
   size_t t = 0;
   for (; t + kLanes <= trees.size(); t += kLanes) {
-    bool categorical = false;
-    for (size_t j = 0; j < kLanes; ++j) categorical = categorical || trees[t + j].has_categorical_splits();
-    if (categorical) {
+    const int depth = packed.group_depth[t / kLanes];
+    if (depth < 0) {
       for (size_t j = 0; j < kLanes; ++j) add_leaf(t + j, LeafOfRow(trees[t + j], x.data()));
       continue;
     }
+    const PackedNode* roots[kLanes];
     int32_t at[kLanes] = {};
-    for (bool moved = true; moved;) {
-      moved = false;
-      for (size_t j = 0; j < kLanes; ++j) {
-        const Tree& tree = trees[t + j];
-        const auto u = static_cast<size_t>(at[j]);
-        const int32_t f = tree.feature[u];
-        if (f < 0) continue;
-        const float v = x[static_cast<size_t>(f)];
-        const bool left = v <= tree.threshold[u] || (v != v && tree.default_left[u] != 0);
-        at[j] = left ? tree.left[u] : tree.right[u];
-        moved = true;
-      }
+    for (size_t j = 0; j < kLanes; ++j) roots[j] = packed.nodes.data() + packed.first[t + j];
+    for (int step = 0; step < depth; ++step) {
+      for (size_t j = 0; j < kLanes; ++j) at[j] = Step(roots[j][at[j]], x.data());
     }
     for (size_t j = 0; j < kLanes; ++j) add_leaf(t + j, at[j]);
   }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -49,11 +51,26 @@ struct TreeEnsemble {
   /// "TreeEnsemble with N trees" then every tree's If/Else text.
   std::string ToDebugString(const std::string& title) const;
 
+  /// The trees as traversal reads them: 16-byte nodes, one load per step
+  /// (defined in tree_ensemble.cc).
+  struct Packed;
+  /// The packed trees, built on first use and kept for later calls (the
+  /// serving path must not rebuild them per row); rebuilt when `trees`
+  /// changed size or node count since. Thread-safe.
+  std::shared_ptr<const Packed> packed() const;
+
   /// Writes the arrays and extra keys of the ensemble.
   void Save(ArtifactWriter& writer) const;
   /// Reads and validates what Save wrote (child indices, features and sizes
   /// are checked so a damaged file cannot send traversal out of bounds).
   static TreeEnsemble Load(const ArtifactReader& reader);
+
+ private:
+  struct PackCache {
+    std::mutex mutex;
+    std::shared_ptr<const Packed> packed;
+  };
+  std::shared_ptr<PackCache> pack_cache_ = std::make_shared<PackCache>();
 };
 
 }  // namespace ember
