@@ -76,10 +76,9 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
   // (categorical features only): a split at b sends order[0..b] left.
   std::vector<int> order;
   bool scanning_categories = false;
-  auto consider = [&](const double* l, const double* r, int f, int b, bool default_left) {
-    if (!check.ChildOk(l) || !check.ChildOk(r)) return;
-    const double sl = NodeScore(criterion, l, channels, lambda);
-    const double sr = NodeScore(criterion, r, channels, lambda);
+  // A candidate whose children l and r (C statistics each) passed the
+  // checks and scored sl and sr.
+  auto offer = [&](double sl, double sr, const double* l, const double* r, int f, int b, bool default_left) {
     const double reduction = sl + sr - parent_score;
     // Ignore gains at the level of rounding noise of the scores involved.
     if (!(reduction > 1e-12 * (std::abs(sl) + std::abs(sr) + std::abs(parent_score)))) return;
@@ -102,6 +101,21 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
         }
       }
     }
+  };
+  auto consider = [&](const double* l, const double* r, int f, int b, bool default_left) {
+    if (!check.ChildOk(l) || !check.ChildOk(r)) return;
+    offer(NodeScore(criterion, l, channels, lambda), NodeScore(criterion, r, channels, lambda), l, r, f, b,
+          default_left);
+  };
+  // The same for unit rows ([g, h] per side, checked and scored inline: the
+  // scan of a deep tree's nodes runs this once per bin and direction).
+  const double min_hessian = constraints.min_child_weight;
+  auto consider_unit = [&](double gl, double hl, double gr, double hr, int f, int b, bool default_left) {
+    if (!(hl > 0 && hl >= min_hessian && hr > 0 && hr >= min_hessian)) return;
+    const double sl = hl + lambda > 0 ? gl * gl / (hl + lambda) : 0.0;
+    const double sr = hr + lambda > 0 ? gr * gr / (hr + lambda) : 0.0;
+    const double l[2] = {gl, hl}, r[2] = {gr, hr};
+    offer(sl, sr, l, r, f, b, default_left);
   };
   std::vector<double> keys;
   for (int f : features) {
@@ -131,6 +145,22 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
         return keys[static_cast<size_t>(a)] < keys[static_cast<size_t>(b)];
       });
       steps = static_cast<int>(order.size());
+    }
+    if (unit_rows && !scanning_categories) {
+      // As the general loop below, with the two channels in registers.
+      double gl = 0, hl = 0;
+      for (int b = 0; b < steps; ++b) {
+        gl += h[static_cast<size_t>(b) * 2];
+        hl += h[static_cast<size_t>(b) * 2 + 1];
+        const double gr = values[0] - gl, hr = values[1] - hl;
+        if (!has_missing) {
+          if (b + 1 < steps) consider_unit(gl, hl, gr, hr, f, b, false);
+          continue;
+        }
+        consider_unit(gl, hl, gr + missing[0], hr + missing[1], f, b, false);
+        if (b + 1 < steps) consider_unit(gl + missing[0], hl + missing[1], gr, hr, f, b, true);
+      }
+      continue;
     }
     for (int b = 0; b < steps; ++b) {
       const size_t at = static_cast<size_t>(scanning_categories ? order[static_cast<size_t>(b)] : b);
