@@ -73,18 +73,19 @@ def main():
         model, runs, windows, cpu = pc.repeated_fit(lambda: dask_lbfgs_lr(Xtr, ytr, lr["max_iter"], lr["tol"]),
                                                     a.reps, a.cheap_seconds)
         w, b, extra["iterations"] = model
-        score = (X[n:].astype(np.float64) @ w + b).compute()
+        test_auc = pc.auc(y[n:].compute(), (X[n:].astype(np.float64) @ w + b).compute())
     else:
         cls = getattr(dxgb, "Dask" + name)
 
-        def fit():
-            m = cls(n_jobs=a.threads, **params)
+        def fit(seed):
+            m = cls(n_jobs=a.threads, **pc.with_seed(params, seed))
             m.client = client
             return m.fit(X[:n], y[:n])
 
-        model, runs, windows, cpu = pc.repeated_fit(fit, a.reps, a.cheap_seconds)
-        score = model.predict_proba(X[n:])[:, 1].compute()
-    test_auc = pc.auc(y[n:].compute(), score)
+        y_test = y[n:].compute()
+        model, runs, windows, cpu, test_auc, extra["test_auc_runs"] = pc.seeded_fits(
+            a.case, fit, lambda m: pc.auc(y_test, m.predict_proba(X[n:])[:, 1].compute()), a.reps,
+            a.cheap_seconds)
     client.close()
     cluster.close()
     pc.emit("dask", a.case, rows, load_s, runs, windows, cpu, test_auc,

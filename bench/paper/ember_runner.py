@@ -36,8 +36,9 @@ class Ember:
     def datagen_command(self, rows, path, threads):
         return [self.cli, "-q", "--threads", str(threads), "datagen", "--rows", str(rows), "--out", path]
 
-    def fit_command(self, case, data, threads, save_dir=""):
+    def fit_command(self, case, data, threads, save_dir="", seed=None):
         stage, params = cases.EMBER[case]
+        params = params if seed is None else dict(params, seed=seed)
         cmd = [self.fit, data, stage, json.dumps(params), "--threads", str(threads)]
         if save_dir and self.can_save:
             cmd += ["--save", save_dir]

@@ -15,6 +15,8 @@ import time
 
 import numpy as np
 
+import cases
+
 
 def parse_args(description):
     ap = argparse.ArgumentParser(description=description)
@@ -56,6 +58,32 @@ def repeated_fit(fit, reps, cheap_seconds):
         if runs[-1] >= cheap_seconds:
             break
     return model, runs, windows, cpu
+
+
+def seeded_fits(case, make_fit, score, reps, cheap_seconds):
+    """Fit the case and score it. A seeded case (cases.SEEDED) is fitted once per seed
+    of cases.SEEDS and its AUC is the mean; any other is fitted up to reps times while
+    a fit is cheap (make_fit(None): the settings of cases.py as they are).
+    make_fit(seed) returns a fitted model, score(model) its test AUC.
+    Returns the last model, the fits' seconds, windows and CPU seconds, the test AUC
+    and the AUC of each scored model."""
+    if case not in cases.SEEDED:
+        model, runs, windows, cpu = repeated_fit(lambda: make_fit(None), reps, cheap_seconds)
+        test_auc = score(model)
+        return model, runs, windows, cpu, test_auc, [test_auc]
+    model, runs, windows, cpu, aucs = None, [], [], [], []
+    for seed in cases.SEEDS:
+        model, r, w, c = repeated_fit(lambda: make_fit(seed), 1, cheap_seconds)
+        runs += r
+        windows += w
+        cpu += c
+        aucs.append(score(model))
+    return model, runs, windows, cpu, statistics.fmean(aucs), aucs
+
+
+def with_seed(params, seed, key="random_state"):
+    """params with key=seed, or params as they are when seed is None."""
+    return dict(params) if seed is None else dict(params, **{key: seed})
 
 
 def auc(y, score):

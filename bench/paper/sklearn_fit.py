@@ -24,12 +24,13 @@ def main():
     X, y, load_s = pc.load_csv(a.data)
     n = pc.train_rows(len(y))
     with threadpool_limits(a.threads):
-        model, runs, windows, cpu = pc.repeated_fit(lambda: cls(**kw).fit(X[:n], y[:n]), a.reps, a.cheap_seconds)
-        score = model.predict_proba(X[n:])[:, 1]
+        model, runs, windows, cpu, test_auc, aucs = pc.seeded_fits(
+            a.case, lambda seed: cls(**pc.with_seed(kw, seed)).fit(X[:n], y[:n]),
+            lambda m: pc.auc(y[n:], m.predict_proba(X[n:])[:, 1]), a.reps, a.cheap_seconds)
     if a.save:
         pc.save_pickle(model, a.save)
     iters = getattr(model, "n_iter_", None)  # LR: per class; HistGradientBoosting: rounds
-    pc.emit("sklearn", a.case, len(y), load_s, runs, windows, cpu, pc.auc(y[n:], score),
+    pc.emit("sklearn", a.case, len(y), load_s, runs, windows, cpu, test_auc, test_auc_runs=aucs,
             version=sklearn.__version__, iterations=None if iters is None else int(np.max(iters)))
 
 

@@ -18,12 +18,12 @@ def main():
     cls = getattr(xgboost, name)
     X, y, load_s = pc.load_csv(a.data)
     n = pc.train_rows(len(y))
-    model, runs, windows, cpu = pc.repeated_fit(lambda: cls(n_jobs=a.threads, **params).fit(X[:n], y[:n]),
-                                                a.reps, a.cheap_seconds)
-    score = model.predict_proba(X[n:])[:, 1]
+    model, runs, windows, cpu, test_auc, aucs = pc.seeded_fits(
+        a.case, lambda seed: cls(n_jobs=a.threads, **pc.with_seed(params, seed)).fit(X[:n], y[:n]),
+        lambda m: pc.auc(y[n:], m.predict_proba(X[n:])[:, 1]), a.reps, a.cheap_seconds)
     if a.save:
         model.get_booster().save_model(a.save)
-    pc.emit("xgboost", a.case, len(y), load_s, runs, windows, cpu, pc.auc(y[n:], score),
+    pc.emit("xgboost", a.case, len(y), load_s, runs, windows, cpu, test_auc, test_auc_runs=aucs,
             version=xgboost.__version__)
 
 
