@@ -198,6 +198,38 @@ TEST(TreeStagesTest, SingleRowPredictionEqualsTheBatchPath) {
   }
 }
 
+TEST(TreeStagesTest, PackedTreesFollowChangesToTheEnsemble) {
+  // The packed trees are cached with the ensemble and shared by its copies;
+  // a copy that drops trees must predict with its own trees (a stale cache
+  // would walk the first eight of the sixteen), and so must the original
+  // afterwards. Eight trees take the lockstep path of PredictRow.
+  const DataFrame train = Synthetic(1000, 12), test = Synthetic(50, 13);
+  auto model = TreeEstimator::Make(TreeAlgorithm::kGBTClassifier, {{"maxIter", 16}, {"maxDepth", 3}})
+                   ->Fit(train, Context::Default(1));
+  const TreeEnsemble& full = std::dynamic_pointer_cast<const TreeClassificationModel>(model)->ensemble();
+  auto values = test.column("features")->values<float>();
+  // The margin of row 0 by hand: init plus each tree's leaf value.
+  auto by_hand = [&](const TreeEnsemble& e) {
+    double raw = e.init[0];
+    for (const Tree& t : e.trees) raw += t.value[static_cast<size_t>(LeafOfRow(t, values.data()))];
+    return raw;
+  };
+  std::vector<double> one(1);
+  ASSERT_EQ(full.trees.size(), 16u);
+  full.PredictRow(values.subspan(0, 5), one);  // packs and caches the 16 trees
+  EXPECT_DOUBLE_EQ(one[0], by_hand(full));
+  TreeEnsemble last_eight = full;
+  last_eight.trees.erase(last_eight.trees.begin(), last_eight.trees.begin() + 8);
+  last_eight.tree_output.erase(last_eight.tree_output.begin(), last_eight.tree_output.begin() + 8);
+  last_eight.PredictRow(values.subspan(0, 5), one);
+  EXPECT_DOUBLE_EQ(one[0], by_hand(last_eight));
+  std::vector<double> batch(test.num_rows());
+  last_eight.Predict(*test.column("features"), batch, Context::Default(1));
+  EXPECT_DOUBLE_EQ(batch[0], by_hand(last_eight));
+  full.PredictRow(values.subspan(0, 5), one);
+  EXPECT_DOUBLE_EQ(one[0], by_hand(full));
+}
+
 TEST(TreeStagesTest, BoostingRoundsAndForestTreesReportProgress) {
   const DataFrame train = Synthetic(500, 11);
   ProgressRecorder rec;
