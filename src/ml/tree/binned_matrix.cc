@@ -1,7 +1,9 @@
 #include "ml/tree/binned_matrix.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <utility>
 #include <limits>
 
 #include <fmt/format.h>
@@ -64,10 +66,46 @@ std::vector<float> CutsFromValues(std::vector<ValueWeight>& values, int max_bins
   return CutsFromDistinct(distinct, max_bins);
 }
 
-/// The same cuts for values that all weigh 1: sorting bare floats is about
-/// twice as fast as sorting (value, weight) pairs.
+/// Sorts floats (no NaN) ascending by an 11-bit least-significant-digit
+/// radix sort over order-preserving integer keys: three counting passes
+/// instead of std::sort's log2(n) compares per value (quantile cuts sort
+/// 200k values per feature; this was 8% of a 20-tree boosting fit).
+/// -0.0 sorts before +0.0; callers merge equal values, so either order gives
+/// the same cuts.
+void SortFloats(std::vector<float>& values) {
+  const size_t n = values.size();
+  if (n < 4096) {
+    std::sort(values.begin(), values.end());
+    return;
+  }
+  // Flip negatives entirely and set the sign bit of positives: unsigned
+  // order of the keys is then float order.
+  std::vector<uint32_t> keys(n), scratch(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto u = std::bit_cast<uint32_t>(values[i]);
+    keys[i] = (u & 0x80000000u) != 0 ? ~u : (u | 0x80000000u);
+  }
+  constexpr int kDigitBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kDigitBits;
+  std::vector<size_t> start(kBuckets);
+  for (int shift = 0; shift < 32; shift += kDigitBits) {
+    std::fill(start.begin(), start.end(), 0);
+    for (uint32_t k : keys) ++start[(k >> shift) & (kBuckets - 1)];
+    size_t sum = 0;
+    for (size_t& c : start) sum += std::exchange(c, sum);
+    for (uint32_t k : keys) scratch[start[(k >> shift) & (kBuckets - 1)]++] = k;
+    keys.swap(scratch);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t k = keys[i];
+    values[i] = std::bit_cast<float>((k & 0x80000000u) != 0 ? (k & 0x7fffffffu) : ~k);
+  }
+}
+
+/// The same cuts for values that all weigh 1: sorting bare floats is much
+/// faster than sorting (value, weight) pairs.
 std::vector<float> CutsFromUnitValues(std::vector<float>& values, int max_bins) {
-  std::sort(values.begin(), values.end());
+  SortFloats(values);
   std::vector<ValueWeight> distinct;
   for (float v : values) {
     if (!distinct.empty() && distinct.back().value == v) {

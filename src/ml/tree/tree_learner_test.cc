@@ -46,6 +46,33 @@ TEST(BinningTest, FewDistinctValuesGetOneBinEachWithMidpointCuts) {
   EXPECT_EQ(m.total_bins(), 4u);
 }
 
+TEST(BinningTest, LargeShuffledSamplesGetTheSameCutsAsSmallOnes) {
+  // Past 4096 values the cut computation sorts by radix over the floats'
+  // bits: negative values, -0.0 beside +0.0, duplicates and a shuffled order
+  // must give the cuts computed by hand.
+  const size_t n = 20000;
+  std::vector<float> v(2 * n);
+  Rng rng(7, 0);
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  for (size_t i = n - 1; i > 0; --i) std::swap(order[i], order[rng.Below(i + 1)]);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t k = order[i];
+    // Feature 0: the integers -50..49, 200 times each (0 as -0.0 half the time).
+    const int code = static_cast<int>(k % 100) - 50;
+    v[2 * i] = code == 0 && k % 200 < 100 ? -0.0f : static_cast<float>(code);
+    // Feature 1: -10000..9999, each once.
+    v[2 * i + 1] = static_cast<float>(static_cast<int>(k) - 10000);
+  }
+  auto x = MakeDenseVectorColumn(n, 2, v);
+  const BinCuts cuts = ComputeBinCuts(*x, {}, {.max_bins = 128}, Context::Default(2));
+  std::vector<float> want;
+  for (int c = -50; c < 49; ++c) want.push_back(static_cast<float>(c) + 0.5f);
+  EXPECT_EQ(cuts.cuts[0], want);
+  const BinCuts quartiles = ComputeBinCuts(*x, {}, {.max_bins = 4}, Context::Default(2));
+  EXPECT_EQ(quartiles.cuts[1], (std::vector<float>{-5000.5f, -0.5f, 4999.5f}));
+}
+
 TEST(BinningTest, ManyValuesGetWeightedQuantiles) {
   std::vector<float> v;
   for (int i = 0; i < 100; ++i) v.push_back(static_cast<float>(i));
