@@ -21,9 +21,10 @@ Equivalent params (xgboost names in brackets):
           one round, lambda 0, min_child_weight 0)
 Repetition k runs both engines with seed k (row and feature sampling of the
 random forests); times are medians, the test AUC is the mean over the seeds
-(one forest's AUC moves by +-0.005 with its seed). Peak RSS from /usr/bin/time -v. ember's single-row prediction latency
-(p50/p99 of one PredictRow call per row) is printed after the table. Prints a markdown table and writes
-bench/results/trees.json.
+(one forest's AUC moves by +-0.005 with its seed). Peak RSS from
+/usr/bin/time -v. ember's single-row prediction latency (p50/p99 of one
+PredictRow call per row) is printed after the table. Prints a markdown table
+and writes bench/results/trees.json.
 """
 import argparse, json, os, re, subprocess, sys
 

@@ -81,9 +81,9 @@ def seeded_fits(case, make_fit, score, reps, cheap_seconds):
     return model, runs, windows, cpu, statistics.fmean(aucs), aucs
 
 
-def with_seed(params, seed, key="random_state"):
-    """params with key=seed, or params as they are when seed is None."""
-    return dict(params) if seed is None else dict(params, **{key: seed})
+def with_seed(params, seed):
+    """params with random_state=seed, or params as they are when seed is None."""
+    return dict(params) if seed is None else dict(params, random_state=seed)
 
 
 def auc(y, score):

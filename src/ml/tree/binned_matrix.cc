@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <utility>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 

@@ -40,31 +40,32 @@ inline void AddToSlot(double* slot, const float* s) {
 
 /// Every row of rows[0, count) adds its statistics to the slot of its bin in
 /// each feature's slice of `out`, features in order, rows in order. C <= 0:
-/// `channels` known only at run time.
+/// `channels` known only at run time. The matrix's base pointer and width
+/// are read once: the vector stores may alias anything, and members read
+/// through `m` would be reloaded after every one.
 template <int C>
 void AccumulateRows(const BinnedMatrix& m, const uint32_t* rows, size_t count, const float* stats, int channels,
                     double* out) {
+  const uint8_t* bins = m.row(0);
   const auto d = static_cast<size_t>(m.num_features());
   const uint32_t* offsets = m.bin_offsets().data();
-  const auto runtime_c = static_cast<size_t>(channels);
+  const size_t c = C > 0 ? static_cast<size_t>(C) : static_cast<size_t>(channels);
   for (size_t k = 0; k < count; ++k) {
     if (k + kPrefetch < count) {
-      const uint32_t ahead = rows[k + kPrefetch];
-      const uint8_t* ahead_bins = m.row(ahead);
-      __builtin_prefetch(ahead_bins);
-      __builtin_prefetch(ahead_bins + d - 1);  // a row may straddle two lines
-      __builtin_prefetch(stats + static_cast<size_t>(ahead) * runtime_c);
+      const size_t ahead = rows[k + kPrefetch];
+      __builtin_prefetch(bins + ahead * d);
+      __builtin_prefetch(bins + ahead * d + d - 1);  // a row may straddle two lines
+      __builtin_prefetch(stats + ahead * c);
     }
-    const uint32_t r = rows[k];
-    const uint8_t* b = m.row(r);
-    if constexpr (C > 0) {
-      const float* s = stats + static_cast<size_t>(r) * C;
-      for (size_t f = 0; f < d; ++f) AddToSlot<C>(out + (static_cast<size_t>(offsets[f]) + b[f]) * C, s);
-    } else {
-      const float* s = stats + static_cast<size_t>(r) * runtime_c;
-      for (size_t f = 0; f < d; ++f) {
-        double* slot = out + (static_cast<size_t>(offsets[f]) + b[f]) * runtime_c;
-        for (size_t c = 0; c < runtime_c; ++c) slot[c] += s[c];
+    const size_t r = rows[k];
+    const uint8_t* b = bins + r * d;
+    const float* s = stats + r * c;
+    for (size_t f = 0; f < d; ++f) {
+      double* slot = out + (static_cast<size_t>(offsets[f]) + b[f]) * c;
+      if constexpr (C > 0) {
+        AddToSlot<C>(slot, s);
+      } else {
+        for (size_t j = 0; j < c; ++j) slot[j] += s[j];
       }
     }
   }

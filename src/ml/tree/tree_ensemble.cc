@@ -68,10 +68,12 @@ std::shared_ptr<const TreeEnsemble::Packed> TreeEnsemble::packed() const {
   }
   for (size_t g = 0; g < trees.size(); g += kLanes) {
     int depth = 0;
+    bool categorical = false;
     for (size_t t = g; t < std::min(trees.size(), g + kLanes); ++t) {
-      depth = trees[t].has_categorical_splits() ? -1 : depth < 0 ? depth : std::max(depth, p->depth[t]);
+      depth = std::max(depth, p->depth[t]);
+      categorical = categorical || trees[t].has_categorical_splits();
     }
-    p->group_depth.push_back(depth);
+    p->group_depth.push_back(categorical ? -1 : depth);
   }
   pack_cache_->packed = p;
   return p;
