@@ -10,6 +10,7 @@
 #include "core/random.h"
 #include "ml/feature/feature_util.h"
 #include "ml/tree/binned_matrix_cache.h"
+#include "ml/tree/quantized_gradients.h"
 #include "ml/tree/tree_fit.h"
 #include "ml/tree/tree_models.h"
 
@@ -177,6 +178,12 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   for (size_t i = 0; i < n; ++i) std::copy(init.begin(), init.end(), f.begin() + static_cast<long>(i * K));
   std::vector<double> prob(loss == Loss::kSoftmax ? n * K : 0);
   std::vector<float> stats(n * C, 0.0f);  // float32 storage, double histograms
+  // Unit-row statistics of the bounded-gradient losses may be rounded to
+  // integers for the histograms. Squared-loss gradients are residuals,
+  // unbounded: one outlier would coarsen every other row's rounding.
+  const bool quantize = grow.unit_rows && loss != Loss::kSquared && p.GetBool("quantizedGradients");
+  const int levels = quantize ? QuantizationLevels(n) : 0;
+  QuantizedGradients quantized;
   std::vector<uint8_t> in_sample(n, 0);
   TreeLearnerScratch scratch;
   double best_validation = std::numeric_limits<double>::infinity();
@@ -265,7 +272,9 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
         }
       });
       grow.tree_index = static_cast<uint64_t>(m) * K + k;
-      GrownTree g = GrowTree(matrix, stats, k + 1 < K ? sample : std::move(sample), grow, scratch, ctx);
+      if (levels > 0) QuantizeGradients(stats, levels, Mix64(seed ^ Mix64(grow.tree_index + 1)), ctx, quantized);
+      GrownTree g = GrowTree(matrix, stats, k + 1 < K ? sample : std::move(sample), grow, scratch, ctx,
+                             levels > 0 ? &quantized : nullptr);
       Tree& tree = g.tree;
       if (loss == Loss::kAbsolute) {
         // Newton steps on |y - F| are sign steps; refit each leaf to the

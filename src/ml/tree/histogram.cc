@@ -81,65 +81,140 @@ void Accumulate(const BinnedMatrix& m, const uint32_t* rows, size_t count, const
   }
 }
 
-/// One job's rows [begin, end), summed into the job's histogram (block 0)
-/// or into partial histogram `partial` (later blocks).
+/// Rows [begin, end) of one job. A job of one block sums straight into its
+/// histogram; the blocks of a larger job sum into partial histograms
+/// (`partial` numbers them over the batch) added up in block order.
 struct BlockTask {
   size_t job;
   size_t begin;
   size_t end;
   size_t block;
-  size_t partial;
+  size_t partial;  // meaningful when the job has several blocks
 };
 
 // Jobs of more rows are cut into blocks of this size, so that the few large
-// jobs of the top levels spread evenly over the threads; blocks after the
-// first sum into partial histograms added in block order.
+// jobs of the top levels spread evenly over the threads.
 constexpr size_t kRowBlock = 1 << 15;
+
+// Partial histograms are added into their job's in slices of this many
+// slots, spread over the threads.
+constexpr size_t kMergeSlice = 8192;
+
+/// The (job, row block) tasks of a batch of jobs.
+struct BlockPlan {
+  std::vector<BlockTask> tasks;    // each job's tasks are consecutive, in block order
+  std::vector<size_t> first_task;  // job j's tasks are [first_task[j], first_task[j + 1])
+  std::vector<size_t> split_jobs;  // the jobs of several blocks
+  size_t partials = 0;             // tasks of those jobs
+
+  bool split(size_t job) const { return first_task[job + 1] - first_task[job] > 1; }
+};
+
+BlockPlan PlanBlocks(std::span<const HistogramJob> jobs, size_t slots) {
+  BlockPlan plan;
+  plan.first_task.reserve(jobs.size() + 1);
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    EMBER_CHECK(jobs[j].out.size() == slots, "histogram of {} slots, expected {}", jobs[j].out.size(), slots);
+    plan.first_task.push_back(plan.tasks.size());
+    const size_t n = jobs[j].rows.size();
+    const size_t blocks = std::max<size_t>(1, NumBlocks(n, kRowBlock));
+    for (size_t b = 0; b < blocks; ++b) {
+      plan.tasks.push_back({j, b * kRowBlock, std::min(n, (b + 1) * kRowBlock), b, plan.partials + b});
+    }
+    if (blocks > 1) {
+      plan.split_jobs.push_back(j);
+      plan.partials += blocks;
+    }
+  }
+  plan.first_task.push_back(plan.tasks.size());
+  return plan;
+}
+
+/// Every row of rows[0, count) adds its packed quantised statistics to the
+/// slot of its bin in each feature's slice of `out`: one integer add each.
+void AccumulatePackedRows(const BinnedMatrix& m, const uint32_t* rows, size_t count, const uint32_t* packed,
+                          int64_t* out) {
+  const uint8_t* bins = m.row(0);
+  const auto d = static_cast<size_t>(m.num_features());
+  const uint32_t* offsets = m.bin_offsets().data();
+  for (size_t k = 0; k < count; ++k) {
+    if (k + kPrefetch < count) {
+      const size_t ahead = rows[k + kPrefetch];
+      __builtin_prefetch(bins + ahead * d);
+      __builtin_prefetch(bins + ahead * d + d - 1);
+      __builtin_prefetch(packed + ahead);
+    }
+    const size_t r = rows[k];
+    const uint8_t* b = bins + r * d;
+    const int64_t v = RowSum(packed[r]);
+    for (size_t f = 0; f < d; ++f) out[offsets[f] + b[f]] += v;
+  }
+}
 
 }  // namespace
 
 void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
                      std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx) {
   const size_t size = static_cast<size_t>(matrix.total_bins()) * static_cast<size_t>(channels);
-  std::vector<BlockTask> tasks;
-  // (job, first partial, number of partials) of the jobs cut into blocks.
-  struct Merge {
-    size_t job;
-    size_t first;
-    size_t count;
-  };
-  std::vector<Merge> merges;
-  size_t partials = 0;
-  for (size_t j = 0; j < jobs.size(); ++j) {
-    EMBER_CHECK(jobs[j].out.size() == size, "histogram of {} slots, expected {}", jobs[j].out.size(), size);
-    const size_t n = jobs[j].rows.size();
-    const size_t blocks = std::max<size_t>(1, NumBlocks(n, kRowBlock));
-    if (blocks > 1) merges.push_back({j, partials, blocks - 1});
-    for (size_t b = 0; b < blocks; ++b) {
-      tasks.push_back({j, b * kRowBlock, std::min(n, (b + 1) * kRowBlock), b, b > 0 ? partials + b - 1 : 0});
-    }
-    partials += blocks - 1;
-  }
-  if (scratch.partials.size() < partials * size) scratch.partials.resize(partials * size);
-  ParallelFor(ctx, tasks.size(), 1, [&](const BlockRange& r) {
-    const BlockTask& t = tasks[r.begin];
+  const BlockPlan plan = PlanBlocks(jobs, size);
+  // Block 0 of a split job sums into the job's histogram; its partial stays unused.
+  if (scratch.partials.size() < plan.partials * size) scratch.partials.resize(plan.partials * size);
+  ParallelFor(ctx, plan.tasks.size(), 1, [&](const BlockRange& r) {
+    const BlockTask& t = plan.tasks[r.begin];
     const HistogramJob& job = jobs[t.job];
     double* out = t.block == 0 ? job.out.data() : scratch.partials.data() + t.partial * size;
     std::fill(out, out + size, 0.0);
     Accumulate(matrix, job.rows.data() + t.begin, t.end - t.begin, stats.data(), channels, out);
   });
-  if (merges.empty()) return;
   // out += partials in block order, in slices spread over the threads.
-  constexpr size_t kMergeSlice = 8192;
   const size_t slices = NumBlocks(size, kMergeSlice);
-  ParallelFor(ctx, merges.size() * slices, 1, [&](const BlockRange& r) {
-    const Merge& mg = merges[r.begin / slices];
+  ParallelFor(ctx, plan.split_jobs.size() * slices, 1, [&](const BlockRange& r) {
+    const size_t j = plan.split_jobs[r.begin / slices];
     const size_t lo = (r.begin % slices) * kMergeSlice, hi = std::min(size, lo + kMergeSlice);
-    double* out = jobs[mg.job].out.data();
-    for (size_t b = 0; b < mg.count; ++b) {
-      const double* partial = scratch.partials.data() + (mg.first + b) * size;
+    double* out = jobs[j].out.data();
+    for (size_t t = plan.first_task[j] + 1; t < plan.first_task[j + 1]; ++t) {
+      const double* partial = scratch.partials.data() + plan.tasks[t].partial * size;
       for (size_t i = lo; i < hi; ++i) out[i] += partial[i];
     }
+  });
+}
+
+void BuildQuantizedHistograms(const BinnedMatrix& matrix, const QuantizedGradients& quantized,
+                              std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx) {
+  const auto bins = static_cast<size_t>(matrix.total_bins());
+  const BlockPlan plan = PlanBlocks(jobs, 2 * bins);
+  auto decode = [&](const int64_t* sums, size_t lo, size_t hi, double* out) {
+    for (size_t i = lo; i < hi; ++i) DecodeQuantizedSum(sums[i], quantized, out + 2 * i);
+  };
+  // Integer sums do not depend on their order, so any thread may take any block.
+  if (scratch.quantized.size() < plan.partials * bins) scratch.quantized.resize(plan.partials * bins);
+  ParallelFor(ctx, plan.tasks.size(), 1, [&](const BlockRange& r) {
+    const BlockTask& t = plan.tasks[r.begin];
+    const uint32_t* rows = jobs[t.job].rows.data() + t.begin;
+    if (plan.split(t.job)) {
+      int64_t* sums = scratch.quantized.data() + t.partial * bins;
+      std::fill(sums, sums + bins, int64_t{0});
+      AccumulatePackedRows(matrix, rows, t.end - t.begin, quantized.packed.data(), sums);
+      return;
+    }
+    // A one-block job sums into this thread's buffer (one histogram per
+    // thread, however many jobs) and is decoded at once.
+    thread_local std::vector<int64_t> sums;
+    sums.assign(bins, 0);
+    AccumulatePackedRows(matrix, rows, t.end - t.begin, quantized.packed.data(), sums.data());
+    decode(sums.data(), 0, bins, jobs[t.job].out.data());
+  });
+  // Split jobs: the sum of their blocks, decoded, in slices spread over the threads.
+  const size_t slices = NumBlocks(bins, kMergeSlice);
+  ParallelFor(ctx, plan.split_jobs.size() * slices, 1, [&](const BlockRange& r) {
+    const size_t j = plan.split_jobs[r.begin / slices];
+    const size_t lo = (r.begin % slices) * kMergeSlice, hi = std::min(bins, lo + kMergeSlice);
+    int64_t* first = scratch.quantized.data() + plan.tasks[plan.first_task[j]].partial * bins;
+    for (size_t t = plan.first_task[j] + 1; t < plan.first_task[j + 1]; ++t) {
+      const int64_t* block = scratch.quantized.data() + plan.tasks[t].partial * bins;
+      for (size_t i = lo; i < hi; ++i) first[i] += block[i];
+    }
+    decode(first, lo, hi, jobs[j].out.data());
   });
 }
 

@@ -13,13 +13,15 @@
 
 #include "core/context.h"
 #include "ml/tree/binned_matrix.h"
+#include "ml/tree/quantized_gradients.h"
 
 namespace ember {
 
 /// Reusable buffers of one tree learner (not thread-safe; one per
 /// concurrently grown tree).
 struct HistogramScratch {
-  std::vector<double> partials;  // sums of the later row blocks of large jobs
+  std::vector<double> partials;    // sums of the later row blocks of large jobs
+  std::vector<int64_t> quantized;  // integer sums of the row blocks of large jobs (quantised statistics)
 };
 
 /// One histogram to build: the sums over `rows` written to `out`.
@@ -35,6 +37,13 @@ struct HistogramJob {
 /// thread count. REQUIRES: every out.size() == total_bins * channels.
 void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
                      std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx);
+
+/// BuildHistograms over quantised statistics: each job's out is the
+/// two-channel [g, h] histogram of its rows, the exact decoded integer sums
+/// (identical for any thread count). REQUIRES: every out.size() ==
+/// total_bins * 2.
+void BuildQuantizedHistograms(const BinnedMatrix& matrix, const QuantizedGradients& quantized,
+                              std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx);
 
 /// BuildHistograms of one job.
 void BuildHistogram(const BinnedMatrix& matrix, std::span<const float> stats, int channels,

@@ -38,12 +38,15 @@ constexpr size_t kPartitionBlock = 1 << 16;
 
 class Grower {
  public:
-  Grower(const BinnedMatrix& m, std::span<const float> stats, const GrowOptions& o, TreeLearnerScratch& s,
-         const Context& ctx)
-      : m_(m), stats_(stats), o_(o), s_(s), ctx_(ctx), C_(ChannelsFor(o.criterion, o.num_classes, o.unit_rows)),
+  Grower(const BinnedMatrix& m, std::span<const float> stats, const QuantizedGradients* quantized,
+         const GrowOptions& o, TreeLearnerScratch& s, const Context& ctx)
+      : m_(m), stats_(stats), quantized_(quantized), o_(o), s_(s), ctx_(ctx),
+        C_(ChannelsFor(o.criterion, o.num_classes, o.unit_rows)),
         hist_size_(static_cast<size_t>(m.total_bins()) * static_cast<size_t>(C_)) {
     EMBER_CHECK(!o.unit_rows || (o.constraints.min_instances <= 1 && o.constraints.min_weight <= 0),
                 "unit-row statistics cannot check minInstancesPerNode or minWeightFractionPerNode");
+    EMBER_CHECK(quantized == nullptr || IsUnitRowLayout(o.criterion, C_),
+                "quantised statistics need the unit-row [g, h] layout");
   }
 
   GrownTree Run(std::vector<uint32_t> rows) {
@@ -59,7 +62,8 @@ class Grower {
     root.begin = 0;
     root.end = out_.rows.size();
     root.hist = TakeHistogram();
-    BuildHistogram(m_, stats_, C_, out_.rows, root.hist, s_.histogram, ctx_);
+    const HistogramJob root_job{out_.rows, root.hist};
+    BuildJobs(std::span<const HistogramJob>(&root_job, 1));
     // Root totals: the sum over feature 0's slots (every row lands in one).
     const auto C = static_cast<size_t>(C_);
     root.totals.assign(C, 0.0);
@@ -104,10 +108,35 @@ class Grower {
       if (parents.empty()) break;
       open = SplitNodes(parents);
     }
+    if (quantized_ != nullptr) SetExactLeafValues();
     return std::move(out_);
   }
 
  private:
+  void BuildJobs(std::span<const HistogramJob> jobs) {
+    if (quantized_ != nullptr) {
+      BuildQuantizedHistograms(m_, *quantized_, jobs, s_.histogram, ctx_);
+    } else {
+      BuildHistograms(m_, stats_, C_, jobs, s_.histogram, ctx_);
+    }
+  }
+
+  /// The tree's shape came from quantised sums; its leaf values come from
+  /// the float statistics of each leaf's rows (summed in row order).
+  void SetExactLeafValues() {
+    ParallelFor(ctx_, out_.leaves.size(), 1, [&](const BlockRange& r) {
+      const LeafRows& leaf = out_.leaves[r.begin];
+      double totals[2] = {0, 0};
+      for (size_t j = leaf.begin; j < leaf.end; ++j) {
+        const size_t row = out_.rows[j];
+        totals[0] += stats_[2 * row];
+        totals[1] += stats_[2 * row + 1];
+      }
+      LeafValue(o_.criterion, totals, C_, o_.constraints.lambda,
+                &out_.tree.value[static_cast<size_t>(leaf.node) * static_cast<size_t>(out_.tree.num_outputs)]);
+    });
+  }
+
   std::vector<double> TakeHistogram() {
     std::vector<double> h;
     if (!s_.free_histograms.empty()) {
@@ -180,7 +209,7 @@ class Grower {
       jobs.push_back({std::span<const uint32_t>(out_.rows).subspan(small.begin, small.end - small.begin),
                       small.hist});
     }
-    BuildHistograms(m_, stats_, C_, jobs, s_.histogram, ctx_);
+    BuildJobs(jobs);
     FindSplits(children);
     return children;
   }
@@ -298,6 +327,7 @@ class Grower {
 
   const BinnedMatrix& m_;
   std::span<const float> stats_;
+  const QuantizedGradients* quantized_;  // null: histograms of the float statistics
   const GrowOptions& o_;
   TreeLearnerScratch& s_;
   const Context& ctx_;
@@ -328,8 +358,9 @@ std::vector<int> SampleTreeFeatures(int num_features, double fraction, uint64_t 
 }
 
 GrownTree GrowTree(const BinnedMatrix& matrix, std::span<const float> stats, std::vector<uint32_t> rows,
-                   const GrowOptions& options, TreeLearnerScratch& scratch, const Context& ctx) {
-  return Grower(matrix, stats, options, scratch, ctx).Run(std::move(rows));
+                   const GrowOptions& options, TreeLearnerScratch& scratch, const Context& ctx,
+                   const QuantizedGradients* quantized) {
+  return Grower(matrix, stats, quantized, options, scratch, ctx).Run(std::move(rows));
 }
 
 }  // namespace ember

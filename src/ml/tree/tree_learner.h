@@ -70,10 +70,13 @@ std::vector<int> SampleTreeFeatures(int num_features, double fraction, uint64_t 
 /// Grows a tree over `rows` (indices into the matrix; each row's statistics
 /// are stats[r * C .. r * C + C) with C = ChannelsFor(criterion,
 /// num_classes, unit_rows)). The result depends only on the inputs and
-/// options, not on ctx.threads(). REQUIRES: rows is not empty; matrix has
-/// at least one feature; unit rows only with min_instances <= 1 and
-/// min_weight <= 0.
+/// options, not on ctx.threads(). With `quantized` (the statistics rounded
+/// by QuantizeGradients), the histograms sum its integers instead and only
+/// the leaf values are computed from `stats`. REQUIRES: rows is not empty;
+/// matrix has at least one feature; unit rows only with min_instances <= 1
+/// and min_weight <= 0; quantized only with unit-row Newton statistics.
 GrownTree GrowTree(const BinnedMatrix& matrix, std::span<const float> stats, std::vector<uint32_t> rows,
-                   const GrowOptions& options, TreeLearnerScratch& scratch, const Context& ctx);
+                   const GrowOptions& options, TreeLearnerScratch& scratch, const Context& ctx,
+                   const QuantizedGradients* quantized = nullptr);
 
 }  // namespace ember

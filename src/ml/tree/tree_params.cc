@@ -78,7 +78,12 @@ ParamTable BuildTable(TreeAlgorithm a, bool model) {
         .Int("earlyStoppingRounds", 1,
              "early stopping: rounds without an improvement of validationTol before training stops (1: Spark's "
              "rule); the best round's trees are kept",
-             1);
+             1)
+        .Bool("quantizedGradients", true,
+              "without weightCol, for the logistic, softmax and absolute losses: round gradients and hessians to "
+              "8-bit integers (seeded stochastic rounding) for the histograms, as LightGBM's use_quantized_grad; "
+              "leaf values stay exact. false: float statistics (always so for the squared loss, whose residuals "
+              "are unbounded)");
     if (classifier) {
       t.String("lossType", "logistic", "loss minimised: binary logistic, or softmax (multinomial) for more than 2 classes",
                {"logistic"});
