@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/error.h"
 #include "ml/tree/tree.h"
@@ -118,6 +119,16 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
     offer(sl, sr, l, r, f, b, default_left);
   };
   std::vector<double> keys;
+  // The unit-row scan's left sums and reductions per threshold.
+  constexpr double kNoSplit = -std::numeric_limits<double>::infinity();
+  std::vector<double> left_g, left_h, reductions;
+  if (unit_rows) {
+    int most = 0;
+    for (int f : features) most = std::max(most, matrix.cuts().num_value_bins(f));
+    left_g.resize(static_cast<size_t>(most));
+    left_h.resize(static_cast<size_t>(most));
+    reductions.resize(static_cast<size_t>(most));
+  }
   for (int f : features) {
     const int bins = matrix.cuts().num_value_bins(f);
     const double* h = hist.data() + static_cast<size_t>(matrix.bin_offset(f)) * C;
@@ -145,6 +156,34 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
         return keys[static_cast<size_t>(a)] < keys[static_cast<size_t>(b)];
       });
       steps = static_cast<int>(order.size());
+    }
+    if (unit_rows && !scanning_categories && !has_missing) {
+      // As consider_unit over b = 0 .. steps - 2, in three passes: the left
+      // sums; every threshold's reduction (or -inf when a check fails) in
+      // one vectorised pass, the same arithmetic; then offer in bin order
+      // only those that beat the best so far.
+      const auto thresholds = static_cast<size_t>(std::max(steps - 1, 0));
+      double gl = 0, hl = 0;
+      for (size_t b = 0; b < thresholds; ++b) {
+        left_g[b] = gl += h[b * 2];
+        left_h[b] = hl += h[b * 2 + 1];
+      }
+      const double g = values[0], hess = values[1], noise = std::abs(parent_score);
+#pragma omp simd
+      for (size_t b = 0; b < thresholds; ++b) {
+        const double lg = left_g[b], lh = left_h[b], rg = g - lg, rh = hess - lh;
+        const bool ok = lh > 0 && lh >= min_hessian && rh > 0 && rh >= min_hessian;
+        const double sl = lh + lambda > 0 ? lg * lg / (lh + lambda) : 0.0;
+        const double sr = rh + lambda > 0 ? rg * rg / (rh + lambda) : 0.0;
+        const double reduction = sl + sr - parent_score;
+        reductions[b] = ok && reduction > 1e-12 * (std::abs(sl) + std::abs(sr) + noise) ? reduction : kNoSplit;
+      }
+      for (size_t b = 0; b < thresholds; ++b) {
+        if (!(reductions[b] > kNoSplit) || (best.valid() && !(reductions[b] > best.loss_reduction))) continue;
+        const double lg = left_g[b], lh = left_h[b];
+        consider_unit(lg, lh, g - lg, hess - lh, f, static_cast<int>(b), false);
+      }
+      continue;
     }
     if (unit_rows && !scanning_categories) {
       // As the general loop below, with the two channels in registers.
