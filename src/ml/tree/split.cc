@@ -14,12 +14,26 @@ int ChannelsFor(Criterion criterion, int num_classes, bool unit_rows) {
   return num_classes + 2;
 }
 
+namespace {
+
+/// Newton score G^2 / (H + lambda) of gradient and hessian sums g and h.
+inline double NewtonScore(double g, double h, double lambda) { return h + lambda > 0 ? g * g / (h + lambda) : 0.0; }
+
+/// Whether a unit-row child of hessian h may be split off: non-empty (every
+/// row's hessian is positive) and at least min_hessian.
+inline bool UnitChildOk(double h, double min_hessian) { return h > 0 && h >= min_hessian; }
+
+/// Whether a split's loss reduction stands above the rounding noise of the
+/// scores it came from.
+inline bool AboveNoise(double reduction, double sl, double sr, double parent_score) {
+  return reduction > 1e-12 * (std::abs(sl) + std::abs(sr) + std::abs(parent_score));
+}
+
+}  // namespace
+
 double NodeScore(Criterion criterion, const double* s, int channels, double lambda) {
   switch (criterion) {
-    case Criterion::kNewton: {
-      const double denom = s[1] + lambda;
-      return denom > 0 ? s[0] * s[0] / denom : 0.0;
-    }
+    case Criterion::kNewton: return NewtonScore(s[0], s[1], lambda);
     case Criterion::kGini: {
       const double w = s[channels - 2];
       if (!(w > 0)) return 0.0;
@@ -49,7 +63,7 @@ struct Checker {
 
   bool ChildOk(const double* s) const {
     // Unit rows: the hessian stands for the count (every row's is positive).
-    if (IsUnitRowLayout(criterion, channels)) return s[1] > 0 && s[1] >= c.min_child_weight;
+    if (IsUnitRowLayout(criterion, channels)) return UnitChildOk(s[1], c.min_child_weight);
     const double count = s[channels - 1];
     const double weight = s[channels - 2];
     const double hess = criterion == Criterion::kNewton ? s[1] : weight;
@@ -81,8 +95,7 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
   // checks and scored sl and sr.
   auto offer = [&](double sl, double sr, const double* l, const double* r, int f, int b, bool default_left) {
     const double reduction = sl + sr - parent_score;
-    // Ignore gains at the level of rounding noise of the scores involved.
-    if (!(reduction > 1e-12 * (std::abs(sl) + std::abs(sr) + std::abs(parent_score)))) return;
+    if (!AboveNoise(reduction, sl, sr, parent_score)) return;
     const double gain = norm > 0 ? reduction / norm : reduction;
     if (gain < constraints.min_info_gain) return;
     if (!best.valid() || reduction > best.loss_reduction) {
@@ -112,11 +125,9 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
   // scan of a deep tree's nodes runs this once per bin and direction).
   const double min_hessian = constraints.min_child_weight;
   auto consider_unit = [&](double gl, double hl, double gr, double hr, int f, int b, bool default_left) {
-    if (!(hl > 0 && hl >= min_hessian && hr > 0 && hr >= min_hessian)) return;
-    const double sl = hl + lambda > 0 ? gl * gl / (hl + lambda) : 0.0;
-    const double sr = hr + lambda > 0 ? gr * gr / (hr + lambda) : 0.0;
+    if (!UnitChildOk(hl, min_hessian) || !UnitChildOk(hr, min_hessian)) return;
     const double l[2] = {gl, hl}, r[2] = {gr, hr};
-    offer(sl, sr, l, r, f, b, default_left);
+    offer(NewtonScore(gl, hl, lambda), NewtonScore(gr, hr, lambda), l, r, f, b, default_left);
   };
   std::vector<double> keys;
   // The unit-row scan's left sums and reductions per threshold.
@@ -168,15 +179,14 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
         left_g[b] = gl += h[b * 2];
         left_h[b] = hl += h[b * 2 + 1];
       }
-      const double g = values[0], hess = values[1], noise = std::abs(parent_score);
+      const double g = values[0], hess = values[1];
 #pragma omp simd
       for (size_t b = 0; b < thresholds; ++b) {
         const double lg = left_g[b], lh = left_h[b], rg = g - lg, rh = hess - lh;
-        const bool ok = lh > 0 && lh >= min_hessian && rh > 0 && rh >= min_hessian;
-        const double sl = lh + lambda > 0 ? lg * lg / (lh + lambda) : 0.0;
-        const double sr = rh + lambda > 0 ? rg * rg / (rh + lambda) : 0.0;
+        const bool ok = UnitChildOk(lh, min_hessian) && UnitChildOk(rh, min_hessian);
+        const double sl = NewtonScore(lg, lh, lambda), sr = NewtonScore(rg, rh, lambda);
         const double reduction = sl + sr - parent_score;
-        reductions[b] = ok && reduction > 1e-12 * (std::abs(sl) + std::abs(sr) + noise) ? reduction : kNoSplit;
+        reductions[b] = ok && AboveNoise(reduction, sl, sr, parent_score) ? reduction : kNoSplit;
       }
       for (size_t b = 0; b < thresholds; ++b) {
         if (!(reductions[b] > kNoSplit) || (best.valid() && !(reductions[b] > best.loss_reduction))) continue;
@@ -186,16 +196,13 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
       continue;
     }
     if (unit_rows && !scanning_categories) {
-      // As the general loop below, with the two channels in registers.
+      // With missing values: as the general loop below, with the two
+      // channels in registers.
       double gl = 0, hl = 0;
       for (int b = 0; b < steps; ++b) {
         gl += h[static_cast<size_t>(b) * 2];
         hl += h[static_cast<size_t>(b) * 2 + 1];
         const double gr = values[0] - gl, hr = values[1] - hl;
-        if (!has_missing) {
-          if (b + 1 < steps) consider_unit(gl, hl, gr, hr, f, b, false);
-          continue;
-        }
         consider_unit(gl, hl, gr + missing[0], hr + missing[1], f, b, false);
         if (b + 1 < steps) consider_unit(gl + missing[0], hl + missing[1], gr, hr, f, b, true);
       }
