@@ -1,12 +1,13 @@
 #include "ml/tree/tree_ensemble.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
-#include <fmt/format.h>
-
 #include "core/error.h"
 #include "core/parallel_for.h"
+#include "ml/tree/complete_tree.h"
 
 namespace ember {
 
@@ -43,6 +44,33 @@ struct TreeEnsemble::Packed {
   /// Per group of kLanes trees from tree 0: the largest depth, or -1 when
   /// a tree of the group has categorical splits (set lookups: per-row walk).
   std::vector<int> group_depth;
+  /// Per tree: its complete layout, when it has one. Batch prediction walks
+  /// these; trees over kMaxCompleteTreeDepth or with categorical splits
+  /// take the nodes above.
+  std::vector<std::optional<CompleteTree>> complete;
+  bool any_complete = false;
+
+  /// leaf[j] for rows j < m (m <= kCompleteBlockRows) of tree t: x holds
+  /// them row by row, and block as FillCompleteTreeBlock wrote them when
+  /// any_complete.
+  void Leaves(size_t t, const Tree& tree, const float* x, size_t d, const float* block, size_t m, int32_t* leaf) const {
+    if (complete[t]) {
+      CompleteTreeLeaves(*complete[t], block, m, leaf);
+      return;
+    }
+    size_t i = 0;
+    if (!tree.has_categorical_splits()) {  // categorical splits: per-row walk (set lookups)
+      const PackedNode* tree_nodes = nodes.data() + first[t];
+      for (; i + kLanes <= m; i += kLanes) {
+        int32_t at[kLanes] = {};
+        for (int step = 0; step < depth[t]; ++step) {
+          for (size_t j = 0; j < kLanes; ++j) at[j] = Step(tree_nodes[at[j]], x + (i + j) * d);
+        }
+        for (size_t j = 0; j < kLanes; ++j) leaf[i + j] = at[j];
+      }
+    }
+    for (; i < m; ++i) leaf[i] = LeafOfRow(tree, x + i * d);
+  }
 };
 
 std::shared_ptr<const TreeEnsemble::Packed> TreeEnsemble::packed() const {
@@ -65,6 +93,10 @@ std::shared_ptr<const TreeEnsemble::Packed> TreeEnsemble::packed() const {
         p->nodes.push_back({t.threshold[u], static_cast<uint32_t>(t.feature[u]) | flag, {t.left[u], t.right[u]}});
       }
     }
+  }
+  for (const Tree& t : trees) {
+    p->complete.push_back(MakeCompleteTree(t, num_features));
+    p->any_complete = p->any_complete || p->complete.back().has_value();
   }
   for (size_t g = 0; g < trees.size(); g += kLanes) {
     int depth = 0;
@@ -91,49 +123,50 @@ void TreeEnsemble::Predict(const Column& features, std::span<double> raw, const 
   const double scale = combine == EnsembleCombine::kAverage && !trees.empty() ? 1.0 / trees.size() : 1.0;
   const std::shared_ptr<const Packed> packed_trees = packed();
   const Packed& packed = *packed_trees;
-  constexpr size_t kBlock = 2048;
-  ParallelFor(ctx, n, kBlock, [&](const BlockRange& r) {
+  // Chunks of rows in parallel; inside a chunk, blocks small enough to stay
+  // in L1 cache while every tree walks them.
+  constexpr size_t kChunk = 2048;
+  ParallelFor(ctx, n, kChunk, [&](const BlockRange& r) {
     const size_t rows = r.end - r.begin;
     std::vector<float> densified;
-    const float* x = dense ? dense + r.begin * d : nullptr;
+    const float* chunk = dense ? dense + r.begin * d : nullptr;
     if (sparse) {
       densified.assign(rows * d, 0.0f);
       for (size_t i = 0; i < rows; ++i) {
         const SparseRow row = features.SparseRowAt(r.begin + i);
         for (size_t k = 0; k < row.indices.size(); ++k) densified[i * d + row.indices[k]] = row.values[k];
       }
-      x = densified.data();
+      chunk = densified.data();
+    }
+    std::vector<double> sums(rows * K, 0.0);
+    std::vector<float> block;
+    int32_t leaf[kCompleteBlockRows];
+    for (size_t b = 0; b < rows; b += kCompleteBlockRows) {
+      const size_t m = std::min(kCompleteBlockRows, rows - b);
+      const float* x = chunk + b * d;
+      if (packed.any_complete) FillCompleteTreeBlock(x, d, m, block);
+      for (size_t t = 0; t < trees.size(); ++t) {
+        const Tree& tree = trees[t];
+        const int slot = tree_output[t];
+        double* out = sums.data() + b * K;
+        const std::optional<CompleteTree>& complete = packed.complete[t];
+        if (complete && !complete->leaf_value.empty()) {
+          AddCompleteTreeValues(*complete, block.data(), m, out + std::max(slot, 0), K);
+          continue;
+        }
+        packed.Leaves(t, tree, x, d, block.data(), m, leaf);
+        if (slot >= 0) {
+          for (size_t j = 0; j < m; ++j)
+            out[j * K + static_cast<size_t>(slot)] += tree.value[static_cast<size_t>(leaf[j])];
+        } else {
+          for (size_t j = 0; j < m; ++j) {
+            const double* v = tree.value.data() + static_cast<size_t>(leaf[j]) * K;
+            for (size_t k = 0; k < K; ++k) out[j * K + k] += v[k];
+          }
+        }
+      }
     }
     double* out = raw.data() + r.begin * K;
-    std::vector<double> sums(rows * K, 0.0);
-    std::vector<int32_t> leaf(rows);
-    for (size_t t = 0; t < trees.size(); ++t) {
-      const PackedNode* tree_nodes = packed.nodes.data() + packed.first[t];
-      const int depth = packed.depth[t];
-      size_t i = 0;
-      // Trees with categorical splits take the per-row walk (set lookups).
-      const size_t lockstep_rows = trees[t].has_categorical_splits() ? 0 : rows;
-      for (; i + kLanes <= lockstep_rows; i += kLanes) {
-        int32_t at[kLanes] = {};
-        for (int step = 0; step < depth; ++step) {
-          for (size_t j = 0; j < kLanes; ++j) at[j] = Step(tree_nodes[at[j]], x + (i + j) * d);
-        }
-        for (size_t j = 0; j < kLanes; ++j) leaf[i + j] = at[j];
-      }
-      for (; i < rows; ++i) leaf[i] = LeafOfRow(trees[t], x + i * d);
-      const Tree& tree = trees[t];
-      const int slot = tree_output[t];
-      if (slot >= 0) {
-        for (size_t j = 0; j < rows; ++j) {
-          sums[j * K + static_cast<size_t>(slot)] += tree.value[static_cast<size_t>(leaf[j])];
-        }
-      } else {
-        for (size_t j = 0; j < rows; ++j) {
-          const double* v = tree.value.data() + static_cast<size_t>(leaf[j]) * K;
-          for (size_t k = 0; k < K; ++k) sums[j * K + k] += v[k];
-        }
-      }
-    }
     for (size_t i = 0; i < rows; ++i) {
       for (size_t k = 0; k < K; ++k) out[i * K + k] = init[k] + scale * sums[i * K + k];
     }
@@ -308,9 +341,9 @@ TreeEnsemble TreeEnsemble::Load(const ArtifactReader& r) {
       const size_t j = b + i;
       const bool leaf = feature[j] < 0;
       // Children must come after their parent and inside the tree: no cycles.
-      if (!leaf && (feature[j] >= e.num_features || left[j] <= static_cast<int32_t>(i) ||
-                    right[j] <= static_cast<int32_t>(i) || left[j] >= static_cast<int32_t>(size) ||
-                    right[j] >= static_cast<int32_t>(size))) {
+      if (!leaf &&
+          (feature[j] >= e.num_features || left[j] <= static_cast<int32_t>(i) || right[j] <= static_cast<int32_t>(i) ||
+           left[j] >= static_cast<int32_t>(size) || right[j] >= static_cast<int32_t>(size))) {
         throw bad(fmt::format("tree {} node {} has an invalid feature or child", t, i));
       }
     }

@@ -34,8 +34,10 @@ struct TreeEnsemble {
   std::vector<int32_t> tree_output;  // per tree: output slot, or -1 for all K
 
   /// raw[i * K + k] for every row of a dense or sparse vector column of
-  /// num_features features, computed block by block in parallel (each block
-  /// walks tree by tree over its rows: no per-row allocation or dispatch).
+  /// num_features features, computed chunk by chunk in parallel; each chunk
+  /// goes in blocks of kCompleteBlockRows rows that every tree walks in turn
+  /// (complete layouts where trees have them: no per-row allocation or
+  /// dispatch).
   /// REQUIRES: raw.size() == rows * K.
   void Predict(const Column& features, std::span<double> raw, const Context& ctx) const;
 
@@ -51,8 +53,8 @@ struct TreeEnsemble {
   /// "TreeEnsemble with N trees" then every tree's If/Else text.
   std::string ToDebugString(const std::string& title) const;
 
-  /// The trees as traversal reads them: 16-byte nodes, one load per step
-  /// (defined in tree_ensemble.cc).
+  /// The trees as traversal reads them: 16-byte nodes, one load per step,
+  /// and the complete layouts of shallow trees (defined in tree_ensemble.cc).
   struct Packed;
   /// The packed trees, built on first use and kept for later calls (the
   /// serving path must not rebuild them per row); rebuilt when `trees`
