@@ -1,12 +1,12 @@
 #include "ml/tree/binned_matrix.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "core/error.h"
 #include "core/parallel_for.h"
@@ -179,9 +179,10 @@ void SetCategoricalCuts(const Column& features, const BinningOptions& options, B
       for (size_t i = 0; i < n; ++i) check(i, x[i * static_cast<size_t>(d) + static_cast<size_t>(f)]);
     }
     if (largest + 1 > options.max_bins) {
-      throw InvalidArgument(fmt::format("categorical feature {} has {} categories (codes 0..{}), more than maxBins {}; "
-                                        "raise maxBins to at least {} (at most {})",
-                                        f, largest + 1, largest, options.max_bins, largest + 1, kMaxValueBins));
+      throw InvalidArgument(
+          fmt::format("categorical feature {} has {} categories (codes 0..{}), more than maxBins {}; "
+                      "raise maxBins to at least {} (at most {})",
+                      f, largest + 1, largest, options.max_bins, largest + 1, kMaxValueBins));
     }
     std::vector<float>& cuts = result.cuts[static_cast<size_t>(f)];
     cuts.clear();
@@ -268,8 +269,8 @@ BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, 
   return result;
 }
 
-BinnedMatrix BinnedMatrix::Build(const Column& features, std::span<const double> weights,
-                                 const BinningOptions& options, const Context& ctx) {
+BinnedMatrix BinnedMatrix::Build(const Column& features, std::span<const double> weights, const BinningOptions& options,
+                                 const Context& ctx) {
   return Build(features, ComputeBinCuts(features, weights, options, ctx), ctx);
 }
 
@@ -287,6 +288,7 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
   }
   const auto ud = static_cast<size_t>(d);
   m.bins_.resize(m.rows_ * ud);
+  m.columns_.resize(m.rows_ * ud);
   const bool sparse = features.type().id == TypeId::kSparseVector;
   std::vector<uint8_t> zero_bins(ud);
   for (int f = 0; f < d; ++f) zero_bins[static_cast<size_t>(f)] = m.cuts_.BinOf(f, 0.0f);
@@ -302,6 +304,9 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
         for (size_t k = 0; k < row.indices.size(); ++k) {
           out[row.indices[k]] = m.cuts_.BinOf(row.indices[k], row.values[k]);
         }
+      }
+      for (size_t f = 0; f < ud; ++f) {
+        for (size_t i = r.begin; i < r.end; ++i) m.columns_[f * m.rows_ + i] = m.bins_[i * ud + f];
       }
       bar->Advance(r.end - r.begin);
     });
@@ -332,7 +337,9 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
         const float v = x[i * ud + f];
         size_t idx = 0;
         for (size_t step = top; step > 0; step >>= 1) idx += c[idx + step - 1] < v ? step : 0;
-        m.bins_[i * ud + f] = std::isnan(v) ? missing : static_cast<uint8_t>(idx);
+        const uint8_t bin = std::isnan(v) ? missing : static_cast<uint8_t>(idx);
+        m.bins_[i * ud + f] = bin;
+        m.columns_[f * m.rows_ + i] = bin;
       }
     }
     bar->Advance(r.end - r.begin);

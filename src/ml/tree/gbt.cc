@@ -1,8 +1,8 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "core/error.h"
 #include "core/fast_math.h"
@@ -26,10 +26,14 @@ inline double LogisticLoss(double m) { return std::max(-m, 0.0) + Log1pUnit(ExpN
 
 double RowLoss(Loss loss, double y, double f) {
   switch (loss) {
-    case Loss::kLogistic: return LogisticLoss(y > 0.5 ? f : -f);
-    case Loss::kSoftmax: return 0;  // see SoftmaxLoss
-    case Loss::kSquared: return (y - f) * (y - f);
-    case Loss::kAbsolute: return std::abs(y - f);
+    case Loss::kLogistic:
+      return LogisticLoss(y > 0.5 ? f : -f);
+    case Loss::kSoftmax:
+      return 0;  // see SoftmaxLoss
+    case Loss::kSquared:
+      return (y - f) * (y - f);
+    case Loss::kAbsolute:
+      return std::abs(y - f);
   }
   return 0;
 }
@@ -92,7 +96,7 @@ double LogisticLossSum(const double* f, const double* w, const double* y, size_t
 ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::string& uid, const DataFrame& input,
                          const Context& ctx) {
   const std::string stage = TreeStageName(algorithm, false);
-  const TreeTrainingData data = ReadTreeTrainingData(input, p, stage);
+  TreeTrainingData data = ReadTreeTrainingData(input, p, stage);
   const bool classifier = IsClassifier(algorithm);
   const std::string loss_name = p.GetString("lossType");
   const int classes = classifier ? CountClasses(data, stage) : 1;
@@ -117,7 +121,7 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   }
   // Row weights of the training loss and of the validation loss: each is
   // zero on the other's rows, so that a loss sums over all rows.
-  std::vector<double> fit_weights = data.weights;
+  std::vector<double> fit_weights = std::move(data.weights);  // one vector of n weights, not two
   std::vector<double> validation_weights(validation_col.empty() ? 0 : n, 0.0);
   double train_weight = 0, validation_weight = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -130,8 +134,8 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   }
   if (!(train_weight > 0)) throw InvalidArgument(fmt::format("{}: no training rows with positive weight", stage));
   const auto seed = static_cast<uint64_t>(p.GetInt("seed"));
-  const std::shared_ptr<const BinnedMatrix> binned = CachedBinnedMatrix(
-      *data.features, fit_weights, BinningOptionsFromParams(p, data.dim, stage), ctx);
+  const std::shared_ptr<const BinnedMatrix> binned =
+      CachedBinnedMatrix(*data.features, fit_weights, BinningOptionsFromParams(p, data.dim, stage), ctx);
   const BinnedMatrix& matrix = *binned;
 
   // Initial scores: the loss's best constant (softmax: log class priors, so
@@ -191,16 +195,19 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   int rounds_without_improvement = 0;
   auto weighted_loss = [&](bool validation) {
     const double* w = validation ? validation_weights.data() : fit_weights.data();
-    const double total = ParallelReduce(ctx, n, kDefaultBlockRows, 0.0, [&](const BlockRange& r) {
-      if (loss == Loss::kLogistic) return LogisticLossSum(f.data(), w, data.labels.data(), r.begin, r.end);
-      double s = 0;
-      for (size_t i = r.begin; i < r.end; ++i) {
-        if (w[i] == 0) continue;
-        s += w[i] * (loss == Loss::kSoftmax ? SoftmaxLoss(f.data() + i * K, K, static_cast<size_t>(data.labels[i]))
-                                            : RowLoss(loss, data.labels[i], f[i]));
-      }
-      return s;
-    }, [](double a, double b) { return a + b; });
+    const double total = ParallelReduce(
+        ctx, n, kDefaultBlockRows, 0.0,
+        [&](const BlockRange& r) {
+          if (loss == Loss::kLogistic) return LogisticLossSum(f.data(), w, data.labels.data(), r.begin, r.end);
+          double s = 0;
+          for (size_t i = r.begin; i < r.end; ++i) {
+            if (w[i] == 0) continue;
+            s += w[i] * (loss == Loss::kSoftmax ? SoftmaxLoss(f.data() + i * K, K, static_cast<size_t>(data.labels[i]))
+                                                : RowLoss(loss, data.labels[i], f[i]));
+          }
+          return s;
+        },
+        [](double a, double b) { return a + b; });
     return total / (validation ? validation_weight : train_weight);
   };
 
@@ -244,7 +251,8 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
           const double w = fit_weights[i], y = data.labels[i];
           double g = 0, h = 0;
           switch (loss) {
-            case Loss::kLogistic: break;  // LogisticGradients above
+            case Loss::kLogistic:
+              break;  // LogisticGradients above
             case Loss::kSoftmax: {
               // xgboost's multi:softprob: g = p_k - [y = k], h = max(2 p_k (1 - p_k), 1e-16).
               const double q = prob[i * K + k];

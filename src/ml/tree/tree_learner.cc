@@ -30,7 +30,7 @@ struct PartitionTask {
   size_t parent;  // index into the parents being split
   size_t begin;   // row range, positions in the row array
   size_t end;
-  bool whole;     // the task covers the parent's whole range
+  bool whole;  // the task covers the parent's whole range
 };
 
 // Nodes of up to this many rows are partitioned by one task.
@@ -38,9 +38,14 @@ constexpr size_t kPartitionBlock = 1 << 16;
 
 class Grower {
  public:
-  Grower(const BinnedMatrix& m, std::span<const float> stats, const QuantizedGradients* quantized,
-         const GrowOptions& o, TreeLearnerScratch& s, const Context& ctx)
-      : m_(m), stats_(stats), quantized_(quantized), o_(o), s_(s), ctx_(ctx),
+  Grower(const BinnedMatrix& m, std::span<const float> stats, const QuantizedGradients* quantized, const GrowOptions& o,
+         TreeLearnerScratch& s, const Context& ctx)
+      : m_(m),
+        stats_(stats),
+        quantized_(quantized),
+        o_(o),
+        s_(s),
+        ctx_(ctx),
         C_(ChannelsFor(o.criterion, o.num_classes, o.unit_rows)),
         hist_size_(static_cast<size_t>(m.total_bins()) * static_cast<size_t>(C_)) {
     EMBER_CHECK(!o.unit_rows || (o.constraints.min_instances <= 1 && o.constraints.min_weight <= 0),
@@ -181,7 +186,7 @@ class Grower {
       t.bin[u] = split.bin;
       const std::vector<float>& cuts = m_.cuts().cuts[static_cast<size_t>(split.feature)];
       t.threshold[u] = split.bin < static_cast<int>(cuts.size()) ? cuts[static_cast<size_t>(split.bin)]
-                                                                   : std::numeric_limits<float>::infinity();
+                                                                 : std::numeric_limits<float>::infinity();
       if (!split.categories.empty()) {
         t.SetCategorySet(p.node, split.categories.data());
         t.bin[u] = -1;
@@ -206,8 +211,7 @@ class Grower {
       small.hist = TakeHistogram();
       large.hist = std::move(p.hist);
       large.subtract_sibling = static_cast<long>(first + (left_smaller ? 0 : 1));
-      jobs.push_back({std::span<const uint32_t>(out_.rows).subspan(small.begin, small.end - small.begin),
-                      small.hist});
+      jobs.push_back({std::span<const uint32_t>(out_.rows).subspan(small.begin, small.end - small.begin), small.hist});
     }
     BuildJobs(jobs);
     FindSplits(children);
@@ -268,18 +272,17 @@ class Grower {
       const bool default_left = split.default_left;
       // A categorical split's left set, as bit words (null: a threshold split).
       const uint64_t* categories = split.categories.empty() ? nullptr : split.categories.data();
-      // Feature `split.feature` of row r is at column[r * stride].
-      const uint8_t* column = m_.row(0) + split.feature;
-      const auto stride = static_cast<size_t>(m_.num_features());
+      const uint8_t* column = m_.column(split.feature);
       size_t l = t.begin, e = t.end;
       for (size_t i = t.begin; i < t.end; ++i) {
-        if (i + 64 < t.end) __builtin_prefetch(column + rows[i + 64] * stride);
+        // A deep node's rows are far apart in the column: fetch ahead.
+        if (i + 64 < t.end) __builtin_prefetch(column + rows[i + 64]);
         const uint32_t row = rows[i];
-        const int b = column[row * stride];
+        const int b = column[row];
         // Branch-free: the side is data-dependent and mispredicts half the time.
         const bool left = b == missing ? default_left
-                          : categories    ? ((categories[b / 64] >> (b % 64)) & 1) != 0
-                                          : b <= bin;
+                          : categories ? ((categories[b / 64] >> (b % 64)) & 1) != 0
+                                       : b <= bin;
         scratch[l] = row;
         scratch[e - 1] = row;
         l += left ? 1 : 0;

@@ -97,6 +97,18 @@ TEST(BinningTest, SparseRowsBinTheirImplicitZeros) {
   EXPECT_EQ(m.bin(0, 1), 1);
   EXPECT_EQ(m.bin(1, 0), 1);
   EXPECT_EQ(m.bin(2, 1), 0);
+  // The feature-major copy holds the same bins, by hand.
+  EXPECT_EQ(std::vector<uint8_t>(m.column(0), m.column(0) + 3), (std::vector<uint8_t>{0, 1, 0}));
+  EXPECT_EQ(std::vector<uint8_t>(m.column(1), m.column(1) + 3), (std::vector<uint8_t>{1, 0, 0}));
+}
+
+TEST(BinningTest, ColumnsHoldTheRowMajorBinsFeatureByFeature) {
+  // Dense 3 x 2 with a NaN (the missing bin): column f, row i == bin(i, f).
+  auto x = MakeDenseVectorColumn(3, 2, {0.0f, 7.0f, 1.0f, kNaN, 2.0f, 7.0f});
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, Context::Default(1));
+  EXPECT_EQ(std::vector<uint8_t>(m.column(0), m.column(0) + 3), (std::vector<uint8_t>{0, 1, 2}));
+  const auto missing = static_cast<uint8_t>(m.cuts().missing_bin(1));
+  EXPECT_EQ(std::vector<uint8_t>(m.column(1), m.column(1) + 3), (std::vector<uint8_t>{0, missing, 0}));
 }
 
 TEST(HistogramTest, SubtractionGivesTheDirectHistogram) {
