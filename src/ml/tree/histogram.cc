@@ -74,10 +74,17 @@ void AccumulateRows(const BinnedMatrix& m, const uint32_t* rows, size_t count, c
 void Accumulate(const BinnedMatrix& m, const uint32_t* rows, size_t count, const float* stats, int channels,
                 double* out) {
   switch (channels) {
-    case 2: AccumulateRows<2>(m, rows, count, stats, channels, out); break;
-    case 4: AccumulateRows<4>(m, rows, count, stats, channels, out); break;
-    case 5: AccumulateRows<5>(m, rows, count, stats, channels, out); break;
-    default: AccumulateRows<0>(m, rows, count, stats, channels, out);
+    case 2:
+      AccumulateRows<2>(m, rows, count, stats, channels, out);
+      break;
+    case 4:
+      AccumulateRows<4>(m, rows, count, stats, channels, out);
+      break;
+    case 5:
+      AccumulateRows<5>(m, rows, count, stats, channels, out);
+      break;
+    default:
+      AccumulateRows<0>(m, rows, count, stats, channels, out);
   }
 }
 
@@ -110,7 +117,8 @@ struct BlockPlan {
   bool split(size_t job) const { return first_task[job + 1] - first_task[job] > 1; }
 };
 
-BlockPlan PlanBlocks(std::span<const HistogramJob> jobs, size_t slots) {
+template <class Job>
+BlockPlan PlanBlocks(std::span<const Job> jobs, size_t slots) {
   BlockPlan plan;
   plan.first_task.reserve(jobs.size() + 1);
   for (size_t j = 0; j < jobs.size(); ++j) {
@@ -156,7 +164,7 @@ void AccumulatePackedRows(const BinnedMatrix& m, const uint32_t* rows, size_t co
 void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
                      std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx) {
   const size_t size = static_cast<size_t>(matrix.total_bins()) * static_cast<size_t>(channels);
-  const BlockPlan plan = PlanBlocks(jobs, size);
+  const BlockPlan plan = PlanBlocks<HistogramJob>(jobs, size);
   // Block 0 of a split job sums into the job's histogram; its partial stays unused.
   if (scratch.partials.size() < plan.partials * size) scratch.partials.resize(plan.partials * size);
   ParallelFor(ctx, plan.tasks.size(), 1, [&](const BlockRange& r) {
@@ -180,42 +188,37 @@ void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, i
 }
 
 void BuildQuantizedHistograms(const BinnedMatrix& matrix, const QuantizedGradients& quantized,
-                              std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx) {
+                              std::span<const QuantizedHistogramJob> jobs, HistogramScratch& scratch,
+                              const Context& ctx) {
   const auto bins = static_cast<size_t>(matrix.total_bins());
-  const BlockPlan plan = PlanBlocks(jobs, 2 * bins);
-  auto decode = [&](const int64_t* sums, size_t lo, size_t hi, double* out) {
-    for (size_t i = lo; i < hi; ++i) DecodeQuantizedSum(sums[i], quantized, out + 2 * i);
-  };
-  // Integer sums do not depend on their order, so any thread may take any block.
+  const BlockPlan plan = PlanBlocks<QuantizedHistogramJob>(jobs, bins);
+  // Integer sums do not depend on their order, so any thread may take any
+  // block, and a one-block job sums straight into its histogram.
   if (scratch.quantized.size() < plan.partials * bins) scratch.quantized.resize(plan.partials * bins);
   ParallelFor(ctx, plan.tasks.size(), 1, [&](const BlockRange& r) {
     const BlockTask& t = plan.tasks[r.begin];
-    const uint32_t* rows = jobs[t.job].rows.data() + t.begin;
-    if (plan.split(t.job)) {
-      int64_t* sums = scratch.quantized.data() + t.partial * bins;
-      std::fill(sums, sums + bins, int64_t{0});
-      AccumulatePackedRows(matrix, rows, t.end - t.begin, quantized.packed.data(), sums);
-      return;
-    }
-    // A one-block job sums into this thread's buffer (one histogram per
-    // thread, however many jobs) and is decoded at once.
-    thread_local std::vector<int64_t> sums;
-    sums.assign(bins, 0);
-    AccumulatePackedRows(matrix, rows, t.end - t.begin, quantized.packed.data(), sums.data());
-    decode(sums.data(), 0, bins, jobs[t.job].out.data());
+    int64_t* sums = plan.split(t.job) ? scratch.quantized.data() + t.partial * bins : jobs[t.job].out.data();
+    std::fill(sums, sums + bins, int64_t{0});
+    AccumulatePackedRows(matrix, jobs[t.job].rows.data() + t.begin, t.end - t.begin, quantized.packed.data(), sums);
   });
-  // Split jobs: the sum of their blocks, decoded, in slices spread over the threads.
+  // Split jobs: the sum of their blocks, in slices spread over the threads.
   const size_t slices = NumBlocks(bins, kMergeSlice);
   ParallelFor(ctx, plan.split_jobs.size() * slices, 1, [&](const BlockRange& r) {
     const size_t j = plan.split_jobs[r.begin / slices];
     const size_t lo = (r.begin % slices) * kMergeSlice, hi = std::min(bins, lo + kMergeSlice);
-    int64_t* first = scratch.quantized.data() + plan.tasks[plan.first_task[j]].partial * bins;
-    for (size_t t = plan.first_task[j] + 1; t < plan.first_task[j + 1]; ++t) {
+    int64_t* out = jobs[j].out.data();
+    std::fill(out + lo, out + hi, int64_t{0});
+    for (size_t t = plan.first_task[j]; t < plan.first_task[j + 1]; ++t) {
       const int64_t* block = scratch.quantized.data() + plan.tasks[t].partial * bins;
-      for (size_t i = lo; i < hi; ++i) first[i] += block[i];
+      for (size_t i = lo; i < hi; ++i) out[i] += block[i];
     }
-    decode(first, lo, hi, jobs[j].out.data());
   });
+}
+
+void DecodeQuantizedHistogram(std::span<const int64_t> sums, const QuantizedGradients& quantized,
+                              std::span<double> out) {
+  EMBER_CHECK(out.size() == 2 * sums.size(), "decoded histogram of {} for {} sums", out.size(), sums.size());
+  for (size_t i = 0; i < sums.size(); ++i) DecodeQuantizedSum(sums[i], quantized, out.data() + 2 * i);
 }
 
 void BuildHistogram(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
@@ -225,9 +228,22 @@ void BuildHistogram(const BinnedMatrix& matrix, std::span<const float> stats, in
   BuildHistograms(matrix, stats, channels, std::span<const HistogramJob>(&job, 1), scratch, ctx);
 }
 
-void SubtractHistogram(std::span<double> parent_then_larger, std::span<const double> smaller) {
+namespace {
+
+template <class T>
+void Subtract(std::span<T> parent_then_larger, std::span<const T> smaller) {
   EMBER_CHECK(parent_then_larger.size() == smaller.size(), "histogram sizes differ");
   for (size_t j = 0; j < smaller.size(); ++j) parent_then_larger[j] -= smaller[j];
+}
+
+}  // namespace
+
+void SubtractHistogram(std::span<double> parent_then_larger, std::span<const double> smaller) {
+  Subtract(parent_then_larger, smaller);
+}
+
+void SubtractHistogram(std::span<int64_t> parent_then_larger, std::span<const int64_t> smaller) {
+  Subtract(parent_then_larger, smaller);
 }
 
 }  // namespace ember

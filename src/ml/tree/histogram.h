@@ -38,12 +38,26 @@ struct HistogramJob {
 void BuildHistograms(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
                      std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx);
 
-/// BuildHistograms over quantised statistics: each job's out is the
-/// two-channel [g, h] histogram of its rows, the exact decoded integer sums
-/// (identical for any thread count). REQUIRES: every out.size() ==
-/// total_bins * 2.
+/// One quantised histogram to build: per slot, the sum of the RowSums of
+/// `rows` (total_bins() slots, each packing a [g, h] pair of integer sums).
+struct QuantizedHistogramJob {
+  std::span<const uint32_t> rows;
+  std::span<int64_t> out;
+};
+
+/// BuildHistograms over quantised statistics: each job's out gets the
+/// packed integer sums of its rows (identical for any thread count; decode
+/// them with DecodeQuantizedHistogram). Half the size of a [g, h] double
+/// histogram, and subtracted exactly. REQUIRES: every out.size() ==
+/// total_bins.
 void BuildQuantizedHistograms(const BinnedMatrix& matrix, const QuantizedGradients& quantized,
-                              std::span<const HistogramJob> jobs, HistogramScratch& scratch, const Context& ctx);
+                              std::span<const QuantizedHistogramJob> jobs, HistogramScratch& scratch,
+                              const Context& ctx);
+
+/// The two-channel [g, h] histogram of packed sums: out[2 i], out[2 i + 1]
+/// decode sums[i]. REQUIRES: out.size() == 2 * sums.size().
+void DecodeQuantizedHistogram(std::span<const int64_t> sums, const QuantizedGradients& quantized,
+                              std::span<double> out);
 
 /// BuildHistograms of one job.
 void BuildHistogram(const BinnedMatrix& matrix, std::span<const float> stats, int channels,
@@ -53,5 +67,7 @@ void BuildHistogram(const BinnedMatrix& matrix, std::span<const float> stats, in
 /// larger = parent - smaller, element-wise, in place over `parent` (the
 /// subtraction trick: only the smaller child is built from rows).
 void SubtractHistogram(std::span<double> parent_then_larger, std::span<const double> smaller);
+/// The same over packed integer sums (exact).
+void SubtractHistogram(std::span<int64_t> parent_then_larger, std::span<const int64_t> smaller);
 
 }  // namespace ember

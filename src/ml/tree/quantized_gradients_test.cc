@@ -3,9 +3,9 @@
 // count and block split, exact subtraction, and exact leaf values.
 #include "ml/tree/quantized_gradients.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "core/random.h"
 #include "frame/column.h"
@@ -30,9 +30,9 @@ std::pair<double, double> RowValue(const QuantizedGradients& q, size_t row) {
 
 TEST(QuantizedGradientsTest, LevelsKeepEverySumInItsHalf) {
   EXPECT_EQ(QuantizationLevels(1000), 127);
-  EXPECT_EQ(QuantizationLevels(10'000'000), 127);   // (2^31 - 1) / 1e7 = 214 allowed
-  EXPECT_EQ(QuantizationLevels(20'000'000), 107);   // floor(2147483647 / 2e7)
-  EXPECT_EQ(QuantizationLevels(200'000'000), 0);    // 10 levels would be too coarse
+  EXPECT_EQ(QuantizationLevels(10'000'000), 127);  // (2^31 - 1) / 1e7 = 214 allowed
+  EXPECT_EQ(QuantizationLevels(20'000'000), 107);  // floor(2147483647 / 2e7)
+  EXPECT_EQ(QuantizationLevels(200'000'000), 0);   // 10 levels would be too coarse
 }
 
 TEST(QuantizedGradientsTest, ValuesOnTheGridAreExact) {
@@ -49,7 +49,7 @@ TEST(QuantizedGradientsTest, ValuesOnTheGridAreExact) {
     EXPECT_EQ(g, stats[2 * i]) << i;
     EXPECT_EQ(h, stats[2 * i + 1]) << i;
   }
-  EXPECT_EQ(q.packed[0], (64u << 16) | 128u);                      // g = 64 steps, h = 128 steps
+  EXPECT_EQ(q.packed[0], (64u << 16) | 128u);                           // g = 64 steps, h = 128 steps
   EXPECT_EQ(q.packed[3], (static_cast<uint32_t>(0xFFC0u) << 16) | 4u);  // g = -64 (two's complement), h = 4
 }
 
@@ -111,23 +111,26 @@ TEST(QuantizedGradientsTest, HistogramsAreTheDecodedSumsForAnyThreadsAndBlocks) 
     }
   }
   const std::vector<uint32_t> all = AllRows(n);
-  std::vector<double> parent(2 * bins), serial(2 * bins);
+  std::vector<int64_t> parent(bins), serial(bins);
   HistogramScratch scratch;
-  BuildQuantizedHistograms(m, q, std::vector<HistogramJob>{{all, parent}}, scratch, ctx);
-  BuildQuantizedHistograms(m, q, std::vector<HistogramJob>{{all, serial}}, scratch, Context::Default(1));
+  BuildQuantizedHistograms(m, q, std::vector<QuantizedHistogramJob>{{all, parent}}, scratch, ctx);
+  BuildQuantizedHistograms(m, q, std::vector<QuantizedHistogramJob>{{all, serial}}, scratch, Context::Default(1));
   EXPECT_EQ(parent, serial);
+  std::vector<double> decoded(2 * bins);
+  DecodeQuantizedHistogram(parent, q, decoded);
   for (size_t i = 0; i < bins; ++i) {
-    EXPECT_EQ(parent[2 * i], static_cast<double>(g_steps[i]) * q.gradient_scale) << i;
-    EXPECT_EQ(parent[2 * i + 1], static_cast<double>(h_steps[i]) * q.hessian_scale) << i;
+    EXPECT_EQ(decoded[2 * i], static_cast<double>(g_steps[i]) * q.gradient_scale) << i;
+    EXPECT_EQ(decoded[2 * i + 1], static_cast<double>(h_steps[i]) * q.hessian_scale) << i;
   }
-  // Children in one batch (one split job, one single-block job); with
-  // power-of-two scales the subtraction trick is exact.
+  // Children in one batch (one split job, one single-block job); the
+  // subtraction trick on integer sums is exact.
   std::vector<uint32_t> left, right;
   for (uint32_t r : all) (m.bin(r, 0) <= 3 ? left : right).push_back(r);
-  std::vector<double> left_hist(2 * bins), right_hist(2 * bins);
-  BuildQuantizedHistograms(m, q, std::vector<HistogramJob>{{left, left_hist}, {right, right_hist}}, scratch, ctx);
-  SubtractHistogram(parent, left_hist);
-  EXPECT_EQ(parent, right_hist);
+  std::vector<int64_t> left_sums(bins), right_sums(bins);
+  BuildQuantizedHistograms(m, q, std::vector<QuantizedHistogramJob>{{left, left_sums}, {right, right_sums}}, scratch,
+                           ctx);
+  SubtractHistogram(parent, left_sums);
+  EXPECT_EQ(parent, right_sums);
 }
 
 TEST(QuantizedGradientsTest, LeafValuesComeFromTheFloatStatistics) {

@@ -17,11 +17,12 @@ struct OpenNode {
   int depth;
   size_t begin;
   size_t end;
-  std::vector<double> hist;
+  std::vector<double> hist;   // the histogram of the float statistics
+  std::vector<int64_t> sums;  // or, with quantised statistics, its packed integer sums
   std::vector<double> totals;
   Split split;
-  /// >= 0: hist holds the parent's histogram, and this sibling's (the
-  /// smaller child, built from rows) is still to be subtracted from it.
+  /// >= 0: hist (sums) holds the parent's histogram, and this sibling's
+  /// (the smaller child, built from rows) is still to be subtracted from it.
   long subtract_sibling = -1;
 };
 
@@ -66,14 +67,20 @@ class Grower {
     root.depth = 0;
     root.begin = 0;
     root.end = out_.rows.size();
-    root.hist = TakeHistogram();
-    const HistogramJob root_job{out_.rows, root.hist};
-    BuildJobs(std::span<const HistogramJob>(&root_job, 1));
+    TakeHistogram(root);
+    BuildHistogramsOf({&root});
     // Root totals: the sum over feature 0's slots (every row lands in one).
     const auto C = static_cast<size_t>(C_);
+    const auto feature0_slots = static_cast<size_t>(m_.cuts().num_value_bins(0) + 1);
     root.totals.assign(C, 0.0);
-    for (size_t b = 0; b < static_cast<size_t>(m_.cuts().num_value_bins(0) + 1); ++b) {
-      for (size_t c = 0; c < C; ++c) root.totals[c] += root.hist[b * C + c];
+    if (quantized_ != nullptr) {
+      int64_t total = 0;
+      for (size_t b = 0; b < feature0_slots; ++b) total += root.sums[b];
+      DecodeQuantizedSum(total, *quantized_, root.totals.data());
+    } else {
+      for (size_t b = 0; b < feature0_slots; ++b) {
+        for (size_t c = 0; c < C; ++c) root.totals[c] += root.hist[b * C + c];
+      }
     }
     AddTreeNode(root);
     FindSplits(open);
@@ -118,10 +125,18 @@ class Grower {
   }
 
  private:
-  void BuildJobs(std::span<const HistogramJob> jobs) {
+  /// Builds the histograms of `nodes` from their rows, in one batch.
+  void BuildHistogramsOf(const std::vector<OpenNode*>& nodes) {
+    auto rows_of = [&](const OpenNode* n) {
+      return std::span<const uint32_t>(out_.rows).subspan(n->begin, n->end - n->begin);
+    };
     if (quantized_ != nullptr) {
+      std::vector<QuantizedHistogramJob> jobs;
+      for (OpenNode* n : nodes) jobs.push_back({rows_of(n), n->sums});
       BuildQuantizedHistograms(m_, *quantized_, jobs, s_.histogram, ctx_);
     } else {
+      std::vector<HistogramJob> jobs;
+      for (OpenNode* n : nodes) jobs.push_back({rows_of(n), n->hist});
       BuildHistograms(m_, stats_, C_, jobs, s_.histogram, ctx_);
     }
   }
@@ -142,24 +157,38 @@ class Grower {
     });
   }
 
-  std::vector<double> TakeHistogram() {
-    std::vector<double> h;
-    if (!s_.free_histograms.empty()) {
-      h = std::move(s_.free_histograms.back());
-      s_.free_histograms.pop_back();
+  /// Gives node n an (unzeroed: the builder zeroes it) histogram from the
+  /// free ones: packed integer sums with quantised statistics, else doubles.
+  void TakeHistogram(OpenNode& n) {
+    if (quantized_ != nullptr) {
+      n.sums = TakeFree(s_.free_sums, static_cast<size_t>(m_.total_bins()));
+    } else {
+      n.hist = TakeFree(s_.free_histograms, hist_size_);
     }
-    h.resize(hist_size_);  // the builder zeroes it
+  }
+
+  template <class T>
+  static std::vector<T> TakeFree(std::vector<std::vector<T>>& free, size_t size) {
+    std::vector<T> h;
+    if (!free.empty()) {
+      h = std::move(free.back());
+      free.pop_back();
+    }
+    h.resize(size);
     return h;
   }
 
-  void Recycle(std::vector<double>& h) {
-    if (h.size() == hist_size_) s_.free_histograms.push_back(std::move(h));
-    h = {};
+  /// Returns node n's histogram to the free ones.
+  void Recycle(OpenNode& n) {
+    if (!n.hist.empty()) s_.free_histograms.push_back(std::move(n.hist));
+    if (!n.sums.empty()) s_.free_sums.push_back(std::move(n.sums));
+    n.hist = {};
+    n.sums = {};
   }
 
   void MakeLeaf(OpenNode& n) {
     out_.leaves.push_back({n.node, n.begin, n.end});
-    Recycle(n.hist);
+    Recycle(n);
   }
 
   /// Appends the node to the tree as a leaf with its value and weight.
@@ -176,7 +205,7 @@ class Grower {
     const std::vector<size_t> mids = PartitionAll(parents);
     std::vector<OpenNode> children;
     children.reserve(2 * parents.size());
-    std::vector<HistogramJob> jobs;
+    std::vector<OpenNode*> smaller;  // the children built from their rows
     for (size_t i = 0; i < parents.size(); ++i) {
       OpenNode& p = parents[i];
       Tree& t = out_.tree;
@@ -195,25 +224,26 @@ class Grower {
       t.default_left[u] = split.default_left ? 1 : 0;
       t.gain[u] = split.loss_reduction;
       const size_t first = children.size();
-      children.push_back({-1, p.depth + 1, p.begin, mids[i], {}, std::move(p.split.left_totals), {}, -1});
-      children.push_back({-1, p.depth + 1, mids[i], p.end, {}, std::move(p.split.right_totals), {}, -1});
+      children.push_back({-1, p.depth + 1, p.begin, mids[i], {}, {}, std::move(p.split.left_totals), {}, -1});
+      children.push_back({-1, p.depth + 1, mids[i], p.end, {}, {}, std::move(p.split.right_totals), {}, -1});
       AddTreeNode(children[first]);
       AddTreeNode(children[first + 1]);
       t.left[u] = children[first].node;
       t.right[u] = children[first + 1].node;
       if (p.depth + 1 >= o_.max_depth) {
-        Recycle(p.hist);  // the children cannot split
+        Recycle(p);  // the children cannot split
         continue;
       }
       const bool left_smaller = mids[i] - p.begin <= p.end - mids[i];
       OpenNode& small = children[first + (left_smaller ? 0 : 1)];
       OpenNode& large = children[first + (left_smaller ? 1 : 0)];
-      small.hist = TakeHistogram();
+      TakeHistogram(small);
       large.hist = std::move(p.hist);
+      large.sums = std::move(p.sums);
       large.subtract_sibling = static_cast<long>(first + (left_smaller ? 0 : 1));
-      jobs.push_back({std::span<const uint32_t>(out_.rows).subspan(small.begin, small.end - small.begin), small.hist});
+      smaller.push_back(&small);
     }
-    BuildJobs(jobs);
+    BuildHistogramsOf(smaller);
     FindSplits(children);
     return children;
   }
@@ -224,8 +254,18 @@ class Grower {
     ParallelFor(ctx_, nodes.size(), 1, [&](const BlockRange& r) {
       OpenNode& n = nodes[r.begin];
       if (n.depth >= o_.max_depth) return;
-      if (n.subtract_sibling >= 0) SubtractHistogram(n.hist, nodes[static_cast<size_t>(n.subtract_sibling)].hist);
       const std::vector<int> features = DrawFeatures(n.node);
+      const OpenNode* sibling = n.subtract_sibling >= 0 ? &nodes[static_cast<size_t>(n.subtract_sibling)] : nullptr;
+      if (quantized_ != nullptr) {
+        if (sibling != nullptr) SubtractHistogram(n.sums, sibling->sums);
+        // Nodes keep the packed sums (half the memory); the search reads doubles.
+        thread_local std::vector<double> decoded;
+        decoded.resize(hist_size_);
+        DecodeQuantizedHistogram(n.sums, *quantized_, decoded);
+        n.split = FindBestSplit(m_, decoded, n.totals, C_, o_.criterion, features, o_.constraints);
+        return;
+      }
+      if (sibling != nullptr) SubtractHistogram(n.hist, sibling->hist);
       n.split = FindBestSplit(m_, n.hist, n.totals, C_, o_.criterion, features, o_.constraints);
     });
   }

@@ -24,8 +24,8 @@ namespace ember {
 
 struct GrowOptions {
   Criterion criterion = Criterion::kNewton;
-  int num_classes = 2;      // impurity criteria only
-  bool unit_rows = false;   // Newton statistics in the two-channel unit-row layout (split.h)
+  int num_classes = 2;     // impurity criteria only
+  bool unit_rows = false;  // Newton statistics in the two-channel unit-row layout (split.h)
   SplitConstraints constraints;
   int max_depth = 5;   // 0: the root is a leaf
   int max_leaves = 0;  // > 0: leaf-wise growth up to this many leaves (and max_depth)
@@ -48,7 +48,7 @@ struct LeafRows {
 
 struct GrownTree {
   Tree tree;
-  std::vector<uint32_t> rows;   // the input rows, grouped by leaf
+  std::vector<uint32_t> rows;  // the input rows, grouped by leaf
   std::vector<LeafRows> leaves;
 };
 
@@ -58,6 +58,7 @@ struct TreeLearnerScratch {
   /// Node histograms no longer needed, kept for the next nodes and trees
   /// (fresh large allocations would each fault in zeroed pages).
   std::vector<std::vector<double>> free_histograms;
+  std::vector<std::vector<int64_t>> free_sums;  // the same for quantised statistics
   std::vector<uint32_t> partition;
   std::vector<size_t> block_left;
 };
