@@ -63,29 +63,46 @@ double WeightedMedian(std::vector<std::pair<double, double>>& vw) {
 
 /// Logistic gradient and hessian of rows [begin, end) into stats (C floats
 /// per row: g, h and with C = 4 also weight and count), without a call per
-/// row: sigmoid(f) from exp(-|f|).
-template <size_t C>
-void LogisticGradients(const double* f, const double* w, const double* y, size_t begin, size_t end, float* stats) {
+/// row: sigmoid(f) from exp(-|f|). W: w holds the row weights (else every
+/// row weighs 1 and w is not read).
+template <size_t C, bool W>
+void LogisticGradientsOf(const double* f, const double* w, const double* y, size_t begin, size_t end, float* stats) {
 #pragma omp simd
   for (size_t i = begin; i < end; ++i) {
+    const double wi = W ? w[i] : 1.0;
     const double e = ExpNonPositive(-std::abs(f[i]));  // in (0, 1]
     const double inv = 1.0 / (1.0 + e);
     const double q = f[i] >= 0 ? inv : e * inv;
     float* s = stats + i * C;
-    s[0] = static_cast<float>(w[i] * (q - y[i]));
+    s[0] = static_cast<float>(wi * (q - y[i]));
     // q (1 - q) = e / (1 + e)^2; a positive float hessian (unit rows tell
     // non-empty children by it), floored as xgboost floors at 1e-16.
-    s[1] = std::max(static_cast<float>(w[i] * std::max(e * inv * inv, 1e-16)), std::numeric_limits<float>::min());
+    s[1] = std::max(static_cast<float>(wi * std::max(e * inv * inv, 1e-16)), std::numeric_limits<float>::min());
     if constexpr (C == 4) {
-      s[2] = static_cast<float>(w[i]);
+      s[2] = static_cast<float>(wi);
       s[3] = 1.0f;
     }
   }
 }
 
-/// Sum of w * logistic loss over rows [begin, end).
+/// LogisticGradientsOf; w null: every row weighs 1.
+template <size_t C>
+void LogisticGradients(const double* f, const double* w, const double* y, size_t begin, size_t end, float* stats) {
+  if (w != nullptr) {
+    LogisticGradientsOf<C, true>(f, w, y, begin, end, stats);
+  } else {
+    LogisticGradientsOf<C, false>(f, w, y, begin, end, stats);
+  }
+}
+
+/// Sum of w * logistic loss over rows [begin, end); w null: every row weighs 1.
 double LogisticLossSum(const double* f, const double* w, const double* y, size_t begin, size_t end) {
   double sum = 0;
+  if (w == nullptr) {
+#pragma omp simd reduction(+ : sum)
+    for (size_t i = begin; i < end; ++i) sum += LogisticLoss(y[i] > 0.5 ? f[i] : -f[i]);
+    return sum;
+  }
 #pragma omp simd reduction(+ : sum)
   for (size_t i = begin; i < end; ++i) sum += w[i] * LogisticLoss(y[i] > 0.5 ? f[i] : -f[i]);
   return sum;
@@ -108,30 +125,25 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
                                               : Loss::kAbsolute;
   const size_t K = loss == Loss::kSoftmax ? static_cast<size_t>(classes) : 1;
   const size_t n = data.rows;
-  // Validation rows (early stopping) take no part in binning or fitting.
-  std::vector<uint8_t> is_validation(n, 0);
+  // Row weights of the training loss and of the validation loss: each is
+  // zero on the other's rows, so that a loss sums over all rows. Validation
+  // rows (early stopping) take no part in binning or fitting.
+  std::vector<double> fit_weights = std::move(data.weights);  // one vector of n weights, not two
   const std::string& validation_col = p.GetString("validationIndicatorCol");
+  std::vector<double> validation_weights(validation_col.empty() ? 0 : n, 0.0);
   if (!validation_col.empty()) {
     const Column& v = *input.column(validation_col);
     if (!v.type().is_numeric()) {
       throw SchemaError(fmt::format("{}: validationIndicatorCol '{}' must be boolean or numeric, got {}", stage,
                                     validation_col, v.type().ToString()));
     }
-    ForEachNumeric(v, [&](size_t i, double value, bool valid) { is_validation[i] = valid && value != 0 ? 1 : 0; });
+    ForEachNumeric(v, [&](size_t i, double value, bool valid) {
+      if (valid && value != 0) std::swap(validation_weights[i], fit_weights[i]);
+    });
   }
-  // Row weights of the training loss and of the validation loss: each is
-  // zero on the other's rows, so that a loss sums over all rows.
-  std::vector<double> fit_weights = std::move(data.weights);  // one vector of n weights, not two
-  std::vector<double> validation_weights(validation_col.empty() ? 0 : n, 0.0);
   double train_weight = 0, validation_weight = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (is_validation[i]) {
-      validation_weight += fit_weights[i];
-      validation_weights[i] = fit_weights[i];
-      fit_weights[i] = 0;
-    }
-    train_weight += fit_weights[i];
-  }
+  for (size_t i = 0; i < n; ++i) train_weight += fit_weights[i];
+  for (double w : validation_weights) validation_weight += w;
   if (!(train_weight > 0)) throw InvalidArgument(fmt::format("{}: no training rows with positive weight", stage));
   const auto seed = static_cast<uint64_t>(p.GetInt("seed"));
   const std::shared_ptr<const BinnedMatrix> binned =
@@ -166,6 +178,13 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   grow.unit_rows = grow.constraints.min_instances <= 1 && grow.constraints.min_weight <= 0 &&
                    std::all_of(fit_weights.begin(), fit_weights.end(), [](double w) { return w == 0 || w == 1; });
   const auto C = static_cast<size_t>(ChannelsFor(Criterion::kNewton, 2, grow.unit_rows));
+  // Every training row weighing 1 (no weightCol, no validation rows): the
+  // weights are implicit from here on, and their n doubles are freed.
+  if (std::all_of(fit_weights.begin(), fit_weights.end(), [](double w) { return w == 1; })) {
+    fit_weights = std::vector<double>();
+  }
+  const double* row_weights = fit_weights.empty() ? nullptr : fit_weights.data();  // null: all 1
+  auto weight_of = [&](size_t i) { return row_weights != nullptr ? row_weights[i] : 1.0; };
   grow.features_per_node = FeaturesPerNode(p.GetString("featureSubsetStrategy"), algorithm, 1, data.dim);
   const int max_iter = static_cast<int>(p.GetInt("maxIter"));
   const double step = p.GetDouble("stepSize");
@@ -188,22 +207,22 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   const bool quantize = grow.unit_rows && loss != Loss::kSquared && p.GetBool("quantizedGradients");
   const int levels = quantize ? QuantizationLevels(n) : 0;
   QuantizedGradients quantized;
-  std::vector<uint8_t> in_sample(n, 0);
   TreeLearnerScratch scratch;
   double best_validation = std::numeric_limits<double>::infinity();
   size_t best_trees = 0;
   int rounds_without_improvement = 0;
   auto weighted_loss = [&](bool validation) {
-    const double* w = validation ? validation_weights.data() : fit_weights.data();
+    const double* w = validation ? validation_weights.data() : row_weights;
     const double total = ParallelReduce(
         ctx, n, kDefaultBlockRows, 0.0,
         [&](const BlockRange& r) {
           if (loss == Loss::kLogistic) return LogisticLossSum(f.data(), w, data.labels.data(), r.begin, r.end);
           double s = 0;
           for (size_t i = r.begin; i < r.end; ++i) {
-            if (w[i] == 0) continue;
-            s += w[i] * (loss == Loss::kSoftmax ? SoftmaxLoss(f.data() + i * K, K, static_cast<size_t>(data.labels[i]))
-                                                : RowLoss(loss, data.labels[i], f[i]));
+            const double wi = w != nullptr ? w[i] : 1.0;
+            if (wi == 0) continue;
+            s += wi * (loss == Loss::kSoftmax ? SoftmaxLoss(f.data() + i * K, K, static_cast<size_t>(data.labels[i]))
+                                              : RowLoss(loss, data.labels[i], f[i]));
           }
           return s;
         },
@@ -231,24 +250,24 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
     std::vector<uint32_t> sample;
     sample.reserve(n);
     const uint64_t round_seed = Mix64(seed ^ (0x5851F42D4C957F2DULL * static_cast<uint64_t>(m + 1)));
+    // Recomputed where needed rather than stored: n bytes less.
+    auto in_sample = [&](size_t i) { return weight_of(i) > 0 && (rate >= 1.0 || UniformAt(round_seed, i) < rate); };
     for (size_t i = 0; i < n; ++i) {
-      const bool take = fit_weights[i] > 0 && (rate >= 1.0 || UniformAt(round_seed, i) < rate);
-      in_sample[i] = take ? 1 : 0;
-      if (take) sample.push_back(static_cast<uint32_t>(i));
+      if (in_sample(i)) sample.push_back(static_cast<uint32_t>(i));
     }
     if (sample.empty()) continue;
     for (size_t k = 0; k < K; ++k) {
       ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
         if (loss == Loss::kLogistic) {
           if (C == 2) {
-            LogisticGradients<2>(f.data(), fit_weights.data(), data.labels.data(), r.begin, r.end, stats.data());
+            LogisticGradients<2>(f.data(), row_weights, data.labels.data(), r.begin, r.end, stats.data());
           } else {
-            LogisticGradients<4>(f.data(), fit_weights.data(), data.labels.data(), r.begin, r.end, stats.data());
+            LogisticGradients<4>(f.data(), row_weights, data.labels.data(), r.begin, r.end, stats.data());
           }
           return;
         }
         for (size_t i = r.begin; i < r.end; ++i) {
-          const double w = fit_weights[i], y = data.labels[i];
+          const double w = weight_of(i), y = data.labels[i];
           double g = 0, h = 0;
           switch (loss) {
             case Loss::kLogistic:
@@ -292,7 +311,7 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
           vw.clear();
           for (size_t j = leaf.begin; j < leaf.end; ++j) {
             const uint32_t i = g.rows[j];
-            vw.emplace_back(data.labels[i] - f[i], fit_weights[i]);
+            vw.emplace_back(data.labels[i] - f[i], weight_of(i));
           }
           tree.value[static_cast<size_t>(leaf.node)] = WeightedMedian(vw);
         }
@@ -307,7 +326,7 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
       if (g.rows.size() < n) {
         ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
           for (size_t i = r.begin; i < r.end; ++i) {
-            if (!in_sample[i]) {
+            if (!in_sample(i)) {
               f[i * K + k] += tree.value[static_cast<size_t>(LeafOfBins(tree, matrix, i))];
             }
           }
