@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/process_memory.h"
 #include "io/ember_file.h"
 #include "io/table_batch_reader.h"
 #include "io/table_io.h"
@@ -290,6 +291,7 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ember::MapLargeBlocks();  // as the ember command does
   try {
     return Run(argc, argv);
   } catch (const std::exception& e) {

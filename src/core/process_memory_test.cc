@@ -1,0 +1,53 @@
+// MapLargeBlocks: a freed large block leaves the resident set.
+#include "core/process_memory.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+namespace ember {
+namespace {
+
+/// VmRSS of this process in bytes.
+size_t ResidentBytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+/// Touches every page of p so that the writes cannot be optimised away.
+void Touch(void* p, size_t bytes) {
+  std::memset(p, 1, bytes);
+  asm volatile("" : : "r"(p) : "memory");
+}
+
+TEST(ProcessMemoryTest, FreedLargeBlocksLeaveTheResidentSet) {
+#if !defined(__GLIBC__)
+  GTEST_SKIP() << "not glibc's allocator";
+#endif
+  ASSERT_TRUE(MapLargeBlocks());
+  // Freeing a 24 MiB mapped block would raise glibc's default threshold to
+  // 24 MiB, and the 12 MiB block below would then come from the heap and
+  // stay resident after free.
+  void* big = std::malloc(24 << 20);
+  ASSERT_NE(big, nullptr);
+  Touch(big, 24 << 20);
+  std::free(big);
+  constexpr size_t kBlock = 12 << 20;
+  auto* block = static_cast<char*>(std::malloc(kBlock));
+  ASSERT_NE(block, nullptr);
+  Touch(block, kBlock);
+  const size_t with_block = ResidentBytes();
+  std::free(block);
+  const size_t after_free = ResidentBytes();
+  EXPECT_GE(with_block, after_free + kBlock * 3 / 4) << with_block << " -> " << after_free;
+}
+
+}  // namespace
+}  // namespace ember
