@@ -63,13 +63,16 @@ double WeightedMedian(std::vector<std::pair<double, double>>& vw) {
 
 /// Logistic gradient and hessian of rows [begin, end) into stats (C floats
 /// per row: g, h and with C = 4 also weight and count), without a call per
-/// row: sigmoid(f) from exp(-|f|). W: w holds the row weights (else every
-/// row weighs 1 and w is not read).
+/// row: sigmoid(f) from exp(-|f|). W: w holds the row weights; else every
+/// row weighs `unit`, 1 passed in at run time (noipa keeps it so): with a
+/// constant 1 the compiler folds the hessian's floor into a branch, and the
+/// loop no longer vectorises.
 template <size_t C, bool W>
-void LogisticGradientsOf(const double* f, const double* w, const double* y, size_t begin, size_t end, float* stats) {
+[[gnu::noipa]] void LogisticGradientsOf(const double* f, const double* w, double unit, const double* y, size_t begin,
+                                        size_t end, float* stats) {
 #pragma omp simd
   for (size_t i = begin; i < end; ++i) {
-    const double wi = W ? w[i] : 1.0;
+    const double wi = W ? w[i] : unit;
     const double e = ExpNonPositive(-std::abs(f[i]));  // in (0, 1]
     const double inv = 1.0 / (1.0 + e);
     const double q = f[i] >= 0 ? inv : e * inv;
@@ -89,9 +92,9 @@ void LogisticGradientsOf(const double* f, const double* w, const double* y, size
 template <size_t C>
 void LogisticGradients(const double* f, const double* w, const double* y, size_t begin, size_t end, float* stats) {
   if (w != nullptr) {
-    LogisticGradientsOf<C, true>(f, w, y, begin, end, stats);
+    LogisticGradientsOf<C, true>(f, w, 1.0, y, begin, end, stats);
   } else {
-    LogisticGradientsOf<C, false>(f, w, y, begin, end, stats);
+    LogisticGradientsOf<C, false>(f, w, 1.0, y, begin, end, stats);
   }
 }
 
