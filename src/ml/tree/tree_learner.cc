@@ -307,26 +307,29 @@ class Grower {
     ParallelFor(ctx_, tasks.size(), 1, [&](const BlockRange& r) {
       const PartitionTask& t = tasks[r.begin];
       const Split& split = parents[t.parent].split;
+      // The side of every bin value, missing bin and category sets included:
+      // one table load per row instead of branches.
       const int missing = m_.cuts().missing_bin(split.feature);
-      const int bin = split.bin;
-      const bool default_left = split.default_left;
-      // A categorical split's left set, as bit words (null: a threshold split).
-      const uint64_t* categories = split.categories.empty() ? nullptr : split.categories.data();
+      uint8_t goes_left[256];
+      for (int b = 0; b < 256; ++b) {
+        const bool left = b == missing               ? split.default_left
+                          : split.categories.empty() ? b <= split.bin
+                                                     : ((split.categories[b / 64] >> (b % 64)) & 1) != 0;
+        goes_left[b] = left ? 1 : 0;
+      }
       const uint8_t* column = m_.column(split.feature);
       size_t l = t.begin, e = t.end;
       for (size_t i = t.begin; i < t.end; ++i) {
         // A deep node's rows are far apart in the column: fetch ahead.
         if (i + 64 < t.end) __builtin_prefetch(column + rows[i + 64]);
         const uint32_t row = rows[i];
-        const int b = column[row];
-        // Branch-free: the side is data-dependent and mispredicts half the time.
-        const bool left = b == missing ? default_left
-                          : categories ? ((categories[b / 64] >> (b % 64)) & 1) != 0
-                                       : b <= bin;
+        // Arithmetic, not a branch: the side is data-dependent and would
+        // mispredict half the time.
+        const size_t left = goes_left[column[row]];
         scratch[l] = row;
         scratch[e - 1] = row;
-        l += left ? 1 : 0;
-        e -= left ? 0 : 1;
+        l += left;
+        e -= 1 - left;
       }
       s_.block_left[r.begin] = l - t.begin;
       if (t.whole) GatherPartition(t.begin, t.begin, t.end, l - t.begin, 0, l - t.begin);
