@@ -22,8 +22,9 @@
 //
 // Memory in the JSON line: feature_matrix_bytes (rows x dim x 4),
 // fit_peak_rss_bytes (the peak resident set from just before Fit to just
-// after it, Linux's /proc/self/clear_refs reset) and peak_rss_bytes (the
-// whole run's, VmHWM at exit).
+// after it, Linux's /proc/self/clear_refs reset) and peak_rss_bytes
+// (VmHWM at exit: the same reset, so the fit's and the scoring's). The
+// loader's freed buffers are handed back before the fit (ReleaseFreedMemory).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -239,6 +240,9 @@ int Run(int argc, char** argv) {
   auto stage = registry.Make(positional[1], params);
   const auto* estimator = dynamic_cast<const ember::Estimator*>(stage.get());
   if (estimator == nullptr) throw ember::InvalidArgument(positional[1] + " is not an estimator");
+  // The row groups' freed buffers would otherwise stay resident (they are
+  // below the mapping threshold): the peak below is the fit's.
+  ember::ReleaseFreedMemory();
   ResetPeakRss();
   auto t0 = Clock::now();
   const ember::ModelPtr model = model_dir.empty() ? estimator->Fit(train, ctx) : LoadFittedModel(registry, model_dir);

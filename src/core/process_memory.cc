@@ -16,4 +16,10 @@ bool MapLargeBlocks(size_t threshold) {
 #endif
 }
 
+void ReleaseFreedMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 }  // namespace ember

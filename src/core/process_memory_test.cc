@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace ember {
 namespace {
@@ -47,6 +48,30 @@ TEST(ProcessMemoryTest, FreedLargeBlocksLeaveTheResidentSet) {
   std::free(block);
   const size_t after_free = ResidentBytes();
   EXPECT_GE(with_block, after_free + kBlock * 3 / 4) << with_block << " -> " << after_free;
+}
+
+TEST(ProcessMemoryTest, ReleasingFreedMemoryShrinksTheHeap) {
+#if !defined(__GLIBC__)
+  GTEST_SKIP() << "not glibc's allocator";
+#endif
+  ASSERT_TRUE(MapLargeBlocks());
+  // 1 MiB blocks come from the heap; a small block allocated after them
+  // keeps the heap's top in use, so freeing them does not shrink it.
+  constexpr size_t kBlocks = 16, kBlock = 1 << 20;
+  std::vector<void*> blocks;
+  for (size_t i = 0; i < kBlocks; ++i) {
+    blocks.push_back(std::malloc(kBlock));
+    ASSERT_NE(blocks.back(), nullptr);
+    Touch(blocks.back(), kBlock);
+  }
+  void* pin = std::malloc(64);
+  Touch(pin, 64);
+  for (void* b : blocks) std::free(b);
+  const size_t before = ResidentBytes();
+  ReleaseFreedMemory();
+  const size_t after = ResidentBytes();
+  std::free(pin);
+  EXPECT_GE(before, after + kBlocks * kBlock / 2) << before << " -> " << after;
 }
 
 }  // namespace

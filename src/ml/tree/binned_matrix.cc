@@ -271,10 +271,10 @@ BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, 
 
 BinnedMatrix BinnedMatrix::Build(const Column& features, std::span<const double> weights, const BinningOptions& options,
                                  const Context& ctx) {
-  return Build(features, ComputeBinCuts(features, weights, options, ctx), ctx);
+  return Build(features, ComputeBinCuts(features, weights, options, ctx), ctx, options.feature_major_copy);
 }
 
-BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Context& ctx) {
+BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Context& ctx, bool feature_major_copy) {
   CheckFeatures(features);
   EMBER_CHECK(cuts.num_features() == features.type().dim, "cuts for {} features, column has {}", cuts.num_features(),
               features.type().dim);
@@ -288,7 +288,8 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
   }
   const auto ud = static_cast<size_t>(d);
   m.bins_.resize(m.rows_ * ud);
-  m.columns_.resize(m.rows_ * ud);
+  if (feature_major_copy) m.columns_.resize(m.rows_ * ud);
+  const bool columns = feature_major_copy && m.rows_ > 0;
   const bool sparse = features.type().id == TypeId::kSparseVector;
   std::vector<uint8_t> zero_bins(ud);
   for (int f = 0; f < d; ++f) zero_bins[static_cast<size_t>(f)] = m.cuts_.BinOf(f, 0.0f);
@@ -305,7 +306,7 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
           out[row.indices[k]] = m.cuts_.BinOf(row.indices[k], row.values[k]);
         }
       }
-      for (size_t f = 0; f < ud; ++f) {
+      for (size_t f = 0; columns && f < ud; ++f) {
         for (size_t i = r.begin; i < r.end; ++i) m.columns_[f * m.rows_ + i] = m.bins_[i * ud + f];
       }
       bar->Advance(r.end - r.begin);
@@ -339,7 +340,7 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
         for (size_t step = top; step > 0; step >>= 1) idx += c[idx + step - 1] < v ? step : 0;
         const uint8_t bin = std::isnan(v) ? missing : static_cast<uint8_t>(idx);
         m.bins_[i * ud + f] = bin;
-        m.columns_[f * m.rows_ + i] = bin;
+        if (columns) m.columns_[f * m.rows_ + i] = bin;
       }
     }
     bar->Advance(r.end - r.begin);

@@ -32,6 +32,11 @@ struct BinningOptions {
   /// Features whose values are category codes 0, 1, ..., K-1 (NaN: missing):
   /// each code gets its own bin (bin k holds code k), whatever max_bins.
   std::vector<int> categorical_features;
+  /// Also keep the bins feature by feature (BinnedMatrix::column), one more
+  /// byte per row and feature: deep trees' partitions read one feature of
+  /// scattered rows (boosting asks for it; a forest, growing a tree per
+  /// thread with its own buffers, saves the memory instead).
+  bool feature_major_copy = false;
 };
 
 /// Cut points of every feature. Value bin b of feature f holds the values x
@@ -81,7 +86,7 @@ class BinnedMatrix {
   static BinnedMatrix Build(const Column& features, std::span<const double> weights, const BinningOptions& options,
                             const Context& ctx);
   /// Bins `features` with given cuts (their dimensions must agree).
-  static BinnedMatrix Build(const Column& features, BinCuts cuts, const Context& ctx);
+  static BinnedMatrix Build(const Column& features, BinCuts cuts, const Context& ctx, bool feature_major_copy = false);
 
   size_t rows() const { return rows_; }
   int num_features() const { return cuts_.num_features(); }
@@ -90,7 +95,9 @@ class BinnedMatrix {
   const uint8_t* row(size_t i) const { return bins_.data() + i * static_cast<size_t>(num_features()); }
   /// The bin of row i, feature f.
   uint8_t bin(size_t i, int f) const { return row(i)[f]; }
-  /// Feature f's bins of rows 0..rows()-1, contiguous.
+  /// Whether the feature-major copy was built (feature_major_copy).
+  bool has_columns() const { return !columns_.empty(); }
+  /// Feature f's bins of rows 0..rows()-1, contiguous. REQUIRES: has_columns().
   const uint8_t* column(int f) const { return columns_.data() + static_cast<size_t>(f) * rows_; }
 
   /// Histogram layout: feature f's bins (value bins then the missing bin)

@@ -22,6 +22,7 @@ struct Key {
   size_t sample_rows = 0;
   uint64_t seed = 0;
   std::vector<int> categorical;
+  bool feature_major_copy = false;
 
   bool operator==(const Key&) const = default;
 };
@@ -74,6 +75,7 @@ Key MakeKey(const Column& features, std::span<const double> weights, const Binni
   k.sample_rows = options.sample_rows;
   k.seed = options.seed;
   k.categorical = options.categorical_features;
+  k.feature_major_copy = options.feature_major_copy;
   return k;
 }
 

@@ -1,6 +1,7 @@
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
 
 #include "core/error.h"
 #include "core/parallel_for.h"
@@ -31,20 +32,35 @@ int PoissonFromUniform(double u, double lambda) {
 ModelPtr FitForest(TreeAlgorithm algorithm, const ParamMap& p, const std::string& uid, const DataFrame& input,
                    const Context& ctx) {
   const std::string stage = TreeStageName(algorithm, false);
-  const TreeTrainingData data = ReadTreeTrainingData(input, p, stage);
+  TreeTrainingData data = ReadTreeTrainingData(input, p, stage);
   const bool classifier = IsClassifier(algorithm);
-  const bool forest = algorithm == TreeAlgorithm::kRandomForestClassifier ||
-                      algorithm == TreeAlgorithm::kRandomForestRegressor;
+  const bool forest =
+      algorithm == TreeAlgorithm::kRandomForestClassifier || algorithm == TreeAlgorithm::kRandomForestRegressor;
   const int num_classes = classifier ? CountClasses(data, stage) : 1;
   const std::string impurity = p.GetString("impurity");
-  const Criterion criterion = !classifier ? Criterion::kNewton
-                              : impurity == "entropy" ? Criterion::kEntropy : Criterion::kGini;
+  const Criterion criterion = !classifier             ? Criterion::kNewton
+                              : impurity == "entropy" ? Criterion::kEntropy
+                                                      : Criterion::kGini;
   const int C = ChannelsFor(criterion, num_classes);
   const auto uc = static_cast<size_t>(C);
   const auto seed = static_cast<uint64_t>(p.GetInt("seed"));
-  const std::shared_ptr<const BinnedMatrix> binned = CachedBinnedMatrix(
-      *data.features, data.weights, BinningOptionsFromParams(p, data.dim, stage), ctx);
+  const std::shared_ptr<const BinnedMatrix> binned =
+      CachedBinnedMatrix(*data.features, data.weights, BinningOptionsFromParams(p, data.dim, stage), ctx);
   const BinnedMatrix& matrix = *binned;
+  const size_t n = data.rows;
+  // The trees read a label and a weight per row. Class indices fit in 16
+  // bits (CountClasses caps them) and unit weights stay implicit, so the n
+  // doubles of each are freed before the trees take their own buffers.
+  std::vector<uint16_t> classes;
+  if (classifier) {
+    classes.resize(n);
+    for (size_t i = 0; i < n; ++i) classes[i] = static_cast<uint16_t>(data.labels[i]);
+    data.labels = std::vector<double>();
+  }
+  if (std::all_of(data.weights.begin(), data.weights.end(), [](double w) { return w == 1; })) {
+    data.weights = std::vector<double>();
+  }
+  auto weight_of = [&](size_t i) { return data.weights.empty() ? 1.0 : data.weights[i]; };
   const int num_trees = forest ? static_cast<int>(p.GetInt("numTrees")) : 1;
   const double rate = forest ? p.GetDouble("subsamplingRate") : 1.0;
   const bool bootstrap = forest && p.GetBool("bootstrap");
@@ -61,7 +77,6 @@ ModelPtr FitForest(TreeAlgorithm algorithm, const ParamMap& p, const std::string
   ensemble.tree_output.assign(static_cast<size_t>(num_trees), -1);
   // Trees in parallel, each single-threaded inside; one tree uses every thread.
   const Context inner = num_trees > 1 ? ctx.WithThreads(1) : ctx;
-  const size_t n = data.rows;
   // A bar with rate and ETA on a terminal (nothing otherwise).
   const std::unique_ptr<ProgressBar> progress =
       ctx.progress().Start("trees", static_cast<uint64_t>(num_trees), "trees");
@@ -78,11 +93,11 @@ ModelPtr FitForest(TreeAlgorithm algorithm, const ParamMap& p, const std::string
       } else if (rate < 1.0) {
         count = UniformAt(tree_seed, i) < rate ? 1.0 : 0.0;
       }
-      const double w = data.weights[i] * count;
+      const double w = weight_of(i) * count;
       if (count == 0 || !(w > 0)) continue;
       float* s = stats.data() + i * uc;
       if (classifier) {
-        s[static_cast<size_t>(data.labels[i])] = static_cast<float>(w);
+        s[classes[i]] = static_cast<float>(w);
       } else {
         s[0] = static_cast<float>(-w * data.labels[i]);
         s[1] = static_cast<float>(w);

@@ -149,8 +149,9 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   for (double w : validation_weights) validation_weight += w;
   if (!(train_weight > 0)) throw InvalidArgument(fmt::format("{}: no training rows with positive weight", stage));
   const auto seed = static_cast<uint64_t>(p.GetInt("seed"));
-  const std::shared_ptr<const BinnedMatrix> binned =
-      CachedBinnedMatrix(*data.features, fit_weights, BinningOptionsFromParams(p, data.dim, stage), ctx);
+  BinningOptions binning = BinningOptionsFromParams(p, data.dim, stage);
+  binning.feature_major_copy = true;  // faster partitions of deep trees
+  const std::shared_ptr<const BinnedMatrix> binned = CachedBinnedMatrix(*data.features, fit_weights, binning, ctx);
   const BinnedMatrix& matrix = *binned;
 
   // Initial scores: the loss's best constant (softmax: log class priors, so

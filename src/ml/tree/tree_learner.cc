@@ -317,15 +317,18 @@ class Grower {
                                                      : ((split.categories[b / 64] >> (b % 64)) & 1) != 0;
         goes_left[b] = left ? 1 : 0;
       }
-      const uint8_t* column = m_.column(split.feature);
+      // Row r's bin of the split feature is column[r * stride].
+      const bool columns = m_.has_columns();
+      const uint8_t* column = columns ? m_.column(split.feature) : m_.row(0) + split.feature;
+      const size_t stride = columns ? 1 : static_cast<size_t>(m_.num_features());
       size_t l = t.begin, e = t.end;
       for (size_t i = t.begin; i < t.end; ++i) {
         // A deep node's rows are far apart in the column: fetch ahead.
-        if (i + 64 < t.end) __builtin_prefetch(column + rows[i + 64]);
+        if (i + 64 < t.end) __builtin_prefetch(column + rows[i + 64] * stride);
         const uint32_t row = rows[i];
         // Arithmetic, not a branch: the side is data-dependent and would
         // mispredict half the time.
-        const size_t left = goes_left[column[row]];
+        const size_t left = goes_left[column[row * stride]];
         scratch[l] = row;
         scratch[e - 1] = row;
         l += left;

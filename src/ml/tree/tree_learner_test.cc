@@ -3,10 +3,10 @@
 // growth modes and thread-count invariance.
 #include "ml/tree/tree_learner.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
-
-#include <gtest/gtest.h>
 
 #include "core/random.h"
 
@@ -90,7 +90,7 @@ TEST(BinningTest, ManyValuesGetWeightedQuantiles) {
 TEST(BinningTest, SparseRowsBinTheirImplicitZeros) {
   // Rows: [0, 5], [2, 0], [0, 0].
   auto x = MakeSparseVectorColumn(2, {0, 1, 2, 2}, {1, 0}, {5, 2});
-  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, Context::Default(1));
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.feature_major_copy = true}, Context::Default(1));
   EXPECT_EQ(m.cuts().cuts[0], (std::vector<float>{1.0f}));
   EXPECT_EQ(m.cuts().cuts[1], (std::vector<float>{2.5f}));
   EXPECT_EQ(m.bin(0, 0), 0);
@@ -105,7 +105,9 @@ TEST(BinningTest, SparseRowsBinTheirImplicitZeros) {
 TEST(BinningTest, ColumnsHoldTheRowMajorBinsFeatureByFeature) {
   // Dense 3 x 2 with a NaN (the missing bin): column f, row i == bin(i, f).
   auto x = MakeDenseVectorColumn(3, 2, {0.0f, 7.0f, 1.0f, kNaN, 2.0f, 7.0f});
-  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, Context::Default(1));
+  EXPECT_FALSE(BinnedMatrix::Build(*x, {}, {}, Context::Default(1)).has_columns());
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.feature_major_copy = true}, Context::Default(1));
+  ASSERT_TRUE(m.has_columns());
   EXPECT_EQ(std::vector<uint8_t>(m.column(0), m.column(0) + 3), (std::vector<uint8_t>{0, 1, 2}));
   const auto missing = static_cast<uint8_t>(m.cuts().missing_bin(1));
   EXPECT_EQ(std::vector<uint8_t>(m.column(1), m.column(1) + 3), (std::vector<uint8_t>{0, missing, 0}));
@@ -256,7 +258,7 @@ TEST(TreeLearnerTest, LeafWiseStopsAtMaxLeavesAndSplitsTheBestLeafFirst) {
   EXPECT_NEAR(g.tree.value[static_cast<size_t>(LeafOfRow(g.tree, &probe[2]))], 11.0, 0.3);
 }
 
-TEST(TreeLearnerTest, SameTreeForOneAndTwoThreads) {
+TEST(TreeLearnerTest, SameTreeForOneAndTwoThreadsWithOrWithoutColumns) {
   const size_t n = 150000;
   Rng rng(3, 0);
   std::vector<float> v(n * 4);
@@ -269,9 +271,10 @@ TEST(TreeLearnerTest, SameTreeForOneAndTwoThreads) {
   GrowOptions o;
   o.max_depth = 6;
   o.features_per_node = 3;
+  // Two threads also partition from the feature-major copy of the bins.
   auto grow = [&](int threads) {
     const Context ctx = Context::Default(threads);
-    const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {}, ctx);
+    const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.feature_major_copy = threads > 1}, ctx);
     TreeLearnerScratch s;
     return GrowTree(m, SquaredStats(y), AllRows(n), o, s, ctx);
   };
@@ -280,6 +283,7 @@ TEST(TreeLearnerTest, SameTreeForOneAndTwoThreads) {
   EXPECT_EQ(a.tree.threshold, b.tree.threshold);
   EXPECT_EQ(a.tree.value, b.tree.value);
   EXPECT_EQ(a.rows, b.rows);
+  EXPECT_GT(a.tree.num_nodes(), 100u);
   // Leaf-wise growth too.
   o.max_leaves = 20;
   const GrownTree c = grow(1), d = grow(2);
