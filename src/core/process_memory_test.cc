@@ -55,22 +55,24 @@ TEST(ProcessMemoryTest, ReleasingFreedMemoryShrinksTheHeap) {
   GTEST_SKIP() << "not glibc's allocator";
 #endif
   ASSERT_TRUE(MapLargeBlocks());
-  // 1 MiB blocks come from the heap; a small block allocated after them
-  // keeps the heap's top in use, so freeing them does not shrink it.
+  // 1 MiB blocks come from the heap; a small block allocated after each
+  // keeps it from merging with its neighbours or the heap's top, so
+  // freeing them does not shrink the heap.
   constexpr size_t kBlocks = 16, kBlock = 1 << 20;
-  std::vector<void*> blocks;
+  std::vector<void*> blocks, pins;
   for (size_t i = 0; i < kBlocks; ++i) {
     blocks.push_back(std::malloc(kBlock));
+    pins.push_back(std::malloc(64));
     ASSERT_NE(blocks.back(), nullptr);
+    ASSERT_NE(pins.back(), nullptr);
     Touch(blocks.back(), kBlock);
+    Touch(pins.back(), 64);
   }
-  void* pin = std::malloc(64);
-  Touch(pin, 64);
   for (void* b : blocks) std::free(b);
   const size_t before = ResidentBytes();
   ReleaseFreedMemory();
   const size_t after = ResidentBytes();
-  std::free(pin);
+  for (void* p : pins) std::free(p);
   EXPECT_GE(before, after + kBlocks * kBlock / 2) << before << " -> " << after;
 }
 
