@@ -87,6 +87,36 @@ TEST(BinningTest, ManyValuesGetWeightedQuantiles) {
   EXPECT_EQ(mw.cuts().cuts[0], (std::vector<float>{16.5f, 33.5f, 49.5f}));
 }
 
+TEST(BinningTest, EveryValueGetsTheCountOfCutsBelowIt) {
+  // Both binning paths (compares for up to 64 cuts, a search above), with
+  // values on the cuts, infinities and NaN: the bin is the number of cuts
+  // below the value, counted here one by one.
+  const size_t n = 3000;
+  Rng rng(5, 0);
+  std::vector<float> v(n * 2);
+  for (size_t i = 0; i < n; ++i) {
+    v[2 * i] = static_cast<float>(rng.Normal());
+    v[2 * i + 1] = static_cast<float>(std::floor(rng.Uniform() * 40));  // 40 distinct values
+  }
+  v[0] = kNaN;
+  v[2] = std::numeric_limits<float>::infinity();
+  v[4] = -std::numeric_limits<float>::infinity();
+  auto x = MakeDenseVectorColumn(n, 2, v);
+  for (int max_bins : {4, 16, 32, 64, 65, 255}) {
+    const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.max_bins = max_bins}, Context::Default(2));
+    for (int f = 0; f < 2; ++f) {
+      const std::vector<float>& cuts = m.cuts().cuts[static_cast<size_t>(f)];
+      for (size_t i = 0; i < n; ++i) {
+        const float value = v[i * 2 + static_cast<size_t>(f)];
+        int below = 0;
+        for (float c : cuts) below += c < value ? 1 : 0;
+        const int expected = std::isnan(value) ? m.cuts().missing_bin(f) : below;
+        ASSERT_EQ(m.bin(i, f), expected) << "maxBins " << max_bins << " feature " << f << " row " << i;
+      }
+    }
+  }
+}
+
 TEST(BinningTest, SparseRowsBinTheirImplicitZeros) {
   // Rows: [0, 5], [2, 0], [0, 0].
   auto x = MakeSparseVectorColumn(2, {0, 1, 2, 2}, {1, 0}, {5, 2});
