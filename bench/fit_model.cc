@@ -55,16 +55,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// VmHWM of this process in bytes (0 where /proc is missing).
-size_t PeakRssBytes() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  }
-  return 0;
-}
-
 // Makes the peak resident set restart from the current one.
 void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
@@ -247,7 +237,7 @@ int Run(int argc, char** argv) {
   auto t0 = Clock::now();
   const ember::ModelPtr model = model_dir.empty() ? estimator->Fit(train, ctx) : LoadFittedModel(registry, model_dir);
   const double fit_s = model_dir.empty() ? Since(t0) : 0.0;
-  const size_t fit_peak = PeakRssBytes();
+  const size_t fit_peak = ember::PeakResidentBytes();
   ember::DataFrame scored;
   double predict_s = 0;
   for (int rep = 0; rep < predict_reps; ++rep) {
@@ -278,7 +268,7 @@ int Run(int argc, char** argv) {
                      {"save_seconds", save_s},
                      {"feature_matrix_bytes", matrix_bytes},
                      {"fit_peak_rss_bytes", fit_peak},
-                     {"peak_rss_bytes", PeakRssBytes()},
+                     {"peak_rss_bytes", ember::PeakResidentBytes()},
                      {"threads", ctx.threads()}};
   if (const ember::TreeEnsemble* ensemble = EnsembleOf(*model)) {
     const auto [p50, p99] = SingleRowLatencyMicros(*ensemble, *test.column("features"));

@@ -27,4 +27,9 @@ bool MapLargeBlocks(size_t threshold = size_t{8} << 20);
 /// group, about 40 MiB at 1M x 28 floats. For programs, after such a phase.
 void ReleaseFreedMemory();
 
+/// This process's resident set now (VmRSS) and at its peak (VmHWM), in
+/// bytes; 0 where /proc/self/status is missing.
+size_t ResidentBytes();
+size_t PeakResidentBytes();
+
 }  // namespace ember

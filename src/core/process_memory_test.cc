@@ -5,8 +5,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <string>
 #include <vector>
 
 // AddressSanitizer brings its own allocator (freed blocks wait in its
@@ -21,16 +19,6 @@
 
 namespace ember {
 namespace {
-
-/// VmRSS of this process in bytes.
-size_t ResidentBytes() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  }
-  return 0;
-}
 
 /// Touches every page of p so that the writes cannot be optimised away.
 void Touch(void* p, size_t bytes) {

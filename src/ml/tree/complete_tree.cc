@@ -78,6 +78,13 @@ namespace {
 // would move in and out of a register at every step).
 constexpr size_t kLanes = 8;
 
+/// The slot after split slot n for the row whose first column value is at
+/// `row` (its value of column c is row[c * kCompleteBlockRows]).
+inline size_t Step(const CompleteTree::Split* splits, size_t n, const float* row) {
+  const CompleteTree::Split s = splits[n];
+  return 2 * n + 1 + (row[s.column_offset] > s.threshold ? 1 : 0);
+}
+
 /// Calls reach(j, s) with the leaf slot s of each row j < kLanes from `rows`.
 template <class Reach>
 [[gnu::noinline, gnu::optimize("no-tree-slp-vectorize")]] void WalkEight(const CompleteTree& t, const float* rows,
@@ -85,10 +92,7 @@ template <class Reach>
   const CompleteTree::Split* splits = t.splits.data();
   size_t n[kLanes] = {};  // 64-bit: no zero-extension before each load
   for (int level = 0; level < t.depth; ++level) {
-    for (size_t j = 0; j < kLanes; ++j) {
-      const CompleteTree::Split s = splits[n[j]];
-      n[j] = 2 * n[j] + 1 + (rows[s.column_offset + j] > s.threshold ? 1 : 0);
-    }
+    for (size_t j = 0; j < kLanes; ++j) n[j] = Step(splits, n[j], rows + j);
   }
   for (size_t j = 0; j < kLanes; ++j) reach(j, n[j] - t.splits.size());
 }
@@ -102,10 +106,7 @@ void Walk(const CompleteTree& t, const float* block, size_t rows, Reach reach) {
   }
   for (; i < rows; ++i) {
     size_t n = 0;
-    for (int level = 0; level < t.depth; ++level) {
-      const CompleteTree::Split s = t.splits[n];
-      n = 2 * n + 1 + (block[s.column_offset + i] > s.threshold ? 1 : 0);
-    }
+    for (int level = 0; level < t.depth; ++level) n = Step(t.splits.data(), n, block + i);
     reach(i, n - t.splits.size());
   }
 }
