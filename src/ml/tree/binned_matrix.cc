@@ -278,6 +278,25 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, std::span<const double>
   return Build(features, ComputeBinCuts(features, weights, options, ctx), ctx, options.feature_major_copy);
 }
 
+void BinnedMatrix::LayOutHistograms() {
+  const int d = cuts_.num_features();
+  uint32_t compact = 0, widest = 0;
+  for (int f = 0; f < d; ++f) {
+    const uint32_t slots = cuts_.num_value_bins(f) + 1;
+    compact += slots;
+    widest = std::max(widest, slots);
+  }
+  // Equal slices cost the slots that narrower features leave unused; a
+  // quarter more slots is worth the faster histogram loop.
+  const uint32_t uniform = widest * static_cast<uint32_t>(d);
+  slot_stride_ = uniform <= compact + compact / 4 ? widest : 0;
+  offsets_.assign(static_cast<size_t>(d) + 1, 0);
+  for (int f = 0; f < d; ++f) {
+    const uint32_t slots = slot_stride_ != 0 ? slot_stride_ : cuts_.num_value_bins(f) + 1;
+    offsets_[static_cast<size_t>(f) + 1] = offsets_[static_cast<size_t>(f)] + slots;
+  }
+}
+
 BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Context& ctx, bool feature_major_copy) {
   CheckFeatures(features);
   EMBER_CHECK(cuts.num_features() == features.type().dim, "cuts for {} features, column has {}", cuts.num_features(),
@@ -286,10 +305,7 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
   m.rows_ = features.length();
   m.cuts_ = std::move(cuts);
   const int d = m.cuts_.num_features();
-  m.offsets_.assign(static_cast<size_t>(d) + 1, 0);
-  for (int f = 0; f < d; ++f) {
-    m.offsets_[static_cast<size_t>(f) + 1] = m.offsets_[static_cast<size_t>(f)] + m.cuts_.num_value_bins(f) + 1;
-  }
+  m.LayOutHistograms();
   const auto ud = static_cast<size_t>(d);
   m.bins_.resize(m.rows_ * ud);
   if (feature_major_copy) m.columns_.resize(m.rows_ * ud);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/context.h"
+#include "core/huge_pages.h"
 #include "frame/column.h"
 
 namespace ember {
@@ -102,17 +103,26 @@ class BinnedMatrix {
 
   /// Histogram layout: feature f's bins (value bins then the missing bin)
   /// occupy slots [bin_offset(f), bin_offset(f) + num_value_bins(f) + 1).
+  /// Slots past a feature's bins, up to the next feature's, stay unused.
   uint32_t bin_offset(int f) const { return offsets_[static_cast<size_t>(f)]; }
   const std::vector<uint32_t>& bin_offsets() const { return offsets_; }
   /// Total histogram slots over all features.
   uint32_t total_bins() const { return offsets_.back(); }
+  /// S when every feature's slice has S slots (bin_offset(f) == f * S), 0
+  /// when the slices are packed. Equal slices let the histogram loop
+  /// address a slot without reading the feature's offset; they are used
+  /// when they add at most a quarter more slots.
+  uint32_t slot_stride() const { return slot_stride_; }
 
  private:
+  void LayOutHistograms();
+
   size_t rows_ = 0;
   BinCuts cuts_;
   std::vector<uint32_t> offsets_;  // num_features + 1 entries
-  std::vector<uint8_t> bins_;      // row-major
-  std::vector<uint8_t> columns_;   // feature-major
+  uint32_t slot_stride_ = 0;
+  HugePageVector<uint8_t> bins_;     // row-major, read at random rows
+  HugePageVector<uint8_t> columns_;  // feature-major
 };
 
 }  // namespace ember

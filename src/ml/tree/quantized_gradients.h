@@ -14,15 +14,16 @@
 #include <vector>
 
 #include "core/context.h"
+#include "core/huge_pages.h"
 
 namespace ember {
 
 struct QuantizedGradients {
   /// Per row: g_q in the high 16 bits (two's complement), h_q in the low 16,
   /// with |g_q| <= levels and 1 <= h_q <= 2 levels (RowSum widens it).
-  std::vector<uint32_t> packed;
-  double gradient_scale = 1;  // g ~ g_q * gradient_scale
-  double hessian_scale = 1;   // h ~ h_q * hessian_scale
+  HugePageVector<uint32_t> packed;  // read at the rows of each node
+  double gradient_scale = 1;        // g ~ g_q * gradient_scale
+  double hessian_scale = 1;         // h ~ h_q * hessian_scale
 };
 
 /// The gradient levels for `rows` rows: at most 127, and few enough that

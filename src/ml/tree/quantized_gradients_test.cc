@@ -84,19 +84,29 @@ TEST(QuantizedGradientsTest, RoundingIsUnbiasedSeededAndKeepsHessiansPositive) {
   EXPECT_NEAR(static_cast<double>(up) / (n - 1), 0.2, 0.01);
 }
 
-TEST(QuantizedGradientsTest, HistogramsAreTheDecodedSumsForAnyThreadsAndBlocks) {
+/// Builds the quantised histograms of n rows of d features (the first
+/// `narrow` of them taking only the values 0 and 1) and checks them against
+/// hand sums, for 1 and 2 threads and for children built in one batch.
+void CheckHistogramsAgainstHandSums(int d, int narrow, bool want_equal_slices) {
   // 70k rows: the root job is cut into three row blocks.
   const size_t n = 70'000;
+  const auto ud = static_cast<size_t>(d);
   Rng rng(11, 0);
-  std::vector<float> v(n * 3), stats(2 * n);
+  std::vector<float> v(n * ud), stats(2 * n);
   for (size_t i = 0; i < n; ++i) {
-    for (int f = 0; f < 3; ++f) v[i * 3 + f] = static_cast<float>(rng.Normal());
+    for (int f = 0; f < d; ++f) {
+      v[i * ud + static_cast<size_t>(f)] =
+          f < narrow ? static_cast<float>(rng.Below(2)) : static_cast<float>(rng.Normal());
+    }
     stats[2 * i] = static_cast<float>(rng.Normal());
     stats[2 * i + 1] = static_cast<float>(rng.Uniform() * 0.25);
   }
-  auto x = MakeDenseVectorColumn(n, 3, v);
+  auto x = MakeDenseVectorColumn(n, d, v);
   const Context ctx = Context::Default(2);
   const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.max_bins = 16}, ctx);
+  // Both histogram layouts: equal slices (every feature 17 slots) and
+  // packed ones (the narrow features 3 slots each).
+  ASSERT_EQ(m.slot_stride(), want_equal_slices ? 17u : 0u);
   QuantizedGradients q;
   QuantizeGradients(stats, QuantizationLevels(n), 5, ctx, q);
   // By hand: each row's integer pair added at its bin of each feature.
@@ -104,7 +114,7 @@ TEST(QuantizedGradientsTest, HistogramsAreTheDecodedSumsForAnyThreadsAndBlocks) 
   std::vector<int64_t> g_steps(bins, 0), h_steps(bins, 0);
   for (size_t r = 0; r < n; ++r) {
     const int64_t g = static_cast<int16_t>(q.packed[r] >> 16), h = q.packed[r] & 0xFFFF;
-    for (int f = 0; f < 3; ++f) {
+    for (int f = 0; f < d; ++f) {
       const size_t slot = static_cast<size_t>(m.bin_offset(f)) + m.bin(r, f);
       g_steps[slot] += g;
       h_steps[slot] += h;
@@ -124,13 +134,28 @@ TEST(QuantizedGradientsTest, HistogramsAreTheDecodedSumsForAnyThreadsAndBlocks) 
   }
   // Children in one batch (one split job, one single-block job); the
   // subtraction trick on integer sums is exact.
+  const int split_feature = d - 1;
   std::vector<uint32_t> left, right;
-  for (uint32_t r : all) (m.bin(r, 0) <= 3 ? left : right).push_back(r);
+  for (uint32_t r : all) (m.bin(r, split_feature) <= 3 ? left : right).push_back(r);
   std::vector<int64_t> left_sums(bins), right_sums(bins);
   BuildQuantizedHistograms(m, q, std::vector<QuantizedHistogramJob>{{left, left_sums}, {right, right_sums}}, scratch,
                            ctx);
   SubtractHistogram(parent, left_sums);
   EXPECT_EQ(parent, right_sums);
+}
+
+TEST(QuantizedGradientsTest, HistogramsAreTheDecodedSumsForAnyThreadsAndBlocks) {
+  CheckHistogramsAgainstHandSums(3, 0, true);
+}
+
+TEST(QuantizedGradientsTest, HistogramsOfEqualSlicesAddEightFeaturesAtATime) {
+  // 11 features: one group of eight, then three one by one.
+  CheckHistogramsAgainstHandSums(11, 0, true);
+}
+
+TEST(QuantizedGradientsTest, HistogramsOfPackedSlicesReadTheOffsets) {
+  // Six two-valued features: equal slices would waste 6 x 14 of 11 x 17 slots.
+  CheckHistogramsAgainstHandSums(11, 6, false);
 }
 
 TEST(QuantizedGradientsTest, LeafValuesComeFromTheFloatStatistics) {
