@@ -21,8 +21,10 @@ namespace {
 enum class Loss { kLogistic, kSoftmax, kSquared, kAbsolute };
 
 /// log(1 + exp(-m)) = max(-m, 0) + log(1 + exp(-|m|)), stable for both
-/// signs, with the branch-free exp and log1p (loops over it vectorise).
-inline double LogisticLoss(double m) { return std::max(-m, 0.0) + Log1pUnit(ExpNonPositive(-std::abs(m))); }
+/// signs, with the branch-free exp and log1p (loops over it vectorise);
+/// e = exp(-|m|) when the caller has it.
+inline double LogisticLoss(double m, double e) { return std::max(-m, 0.0) + Log1pUnit(e); }
+inline double LogisticLoss(double m) { return LogisticLoss(m, ExpNonPositive(-std::abs(m))); }
 
 double RowLoss(Loss loss, double y, double f) {
   switch (loss) {
@@ -63,17 +65,21 @@ double WeightedMedian(std::vector<std::pair<double, double>>& vw) {
 
 /// Logistic gradient and hessian of rows [begin, end) into stats (C floats
 /// per row: g, h and with C = 4 also weight and count), without a call per
-/// row: sigmoid(f) from exp(-|f|). W: w holds the row weights; else every
+/// row: sigmoid(f) from exp(-|f|). Returns the sum of w * logistic loss at
+/// the same margins, which shares that exp (the previous round's training
+/// loss, without a pass of its own). W: w holds the row weights; else every
 /// row weighs `unit`, 1 passed in at run time (noipa keeps it so): with a
 /// constant 1 the compiler folds the hessian's floor into a branch, and the
 /// loop no longer vectorises.
 template <size_t C, bool W>
-[[gnu::noipa]] void LogisticGradientsOf(const double* f, const double* w, double unit, const double* y, size_t begin,
-                                        size_t end, float* stats) {
-#pragma omp simd
+[[gnu::noipa]] double LogisticGradientsOf(const double* f, const double* w, double unit, const double* y, size_t begin,
+                                          size_t end, float* stats) {
+  double loss = 0;
+#pragma omp simd reduction(+ : loss)
   for (size_t i = begin; i < end; ++i) {
     const double wi = W ? w[i] : unit;
     const double e = ExpNonPositive(-std::abs(f[i]));  // in (0, 1]
+    loss += wi * LogisticLoss(y[i] > 0.5 ? f[i] : -f[i], e);
     const double inv = 1.0 / (1.0 + e);
     const double q = f[i] >= 0 ? inv : e * inv;
     float* s = stats + i * C;
@@ -86,16 +92,14 @@ template <size_t C, bool W>
       s[3] = 1.0f;
     }
   }
+  return loss;
 }
 
 /// LogisticGradientsOf; w null: every row weighs 1.
 template <size_t C>
-void LogisticGradients(const double* f, const double* w, const double* y, size_t begin, size_t end, float* stats) {
-  if (w != nullptr) {
-    LogisticGradientsOf<C, true>(f, w, 1.0, y, begin, end, stats);
-  } else {
-    LogisticGradientsOf<C, false>(f, w, 1.0, y, begin, end, stats);
-  }
+double LogisticGradients(const double* f, const double* w, const double* y, size_t begin, size_t end, float* stats) {
+  if (w != nullptr) return LogisticGradientsOf<C, true>(f, w, 1.0, y, begin, end, stats);
+  return LogisticGradientsOf<C, false>(f, w, 1.0, y, begin, end, stats);
 }
 
 /// Sum of w * logistic loss over rows [begin, end); w null: every row weighs 1.
@@ -215,6 +219,9 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   double best_validation = std::numeric_limits<double>::infinity();
   size_t best_trees = 0;
   int rounds_without_improvement = 0;
+  // The training loss of the last round, still to be recorded (logistic
+  // loss: its next gradient pass sums it).
+  bool training_loss_due = false;
   auto weighted_loss = [&](bool validation) {
     const double* w = validation ? validation_weights.data() : row_weights;
     const double total = ParallelReduce(
@@ -261,21 +268,14 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
     }
     if (sample.empty()) continue;
     for (size_t k = 0; k < K; ++k) {
-      ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {
-        if (loss == Loss::kLogistic) {
-          if (C == 2) {
-            LogisticGradients<2>(f.data(), row_weights, data.labels.data(), r.begin, r.end, stats.data());
-          } else {
-            LogisticGradients<4>(f.data(), row_weights, data.labels.data(), r.begin, r.end, stats.data());
-          }
-          return;
-        }
+      // The gradients of the losses other than the logistic, row by row.
+      auto other_gradients = [&](const BlockRange& r) {
         for (size_t i = r.begin; i < r.end; ++i) {
           const double w = weight_of(i), y = data.labels[i];
           double g = 0, h = 0;
           switch (loss) {
             case Loss::kLogistic:
-              break;  // LogisticGradients above
+              break;  // LogisticGradients
             case Loss::kSoftmax: {
               // xgboost's multi:softprob: g = p_k - [y = k], h = max(2 p_k (1 - p_k), 1e-16).
               const double q = prob[i * K + k];
@@ -301,7 +301,23 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
             s[3] = 1.0f;
           }
         }
-      });
+      };
+      const double logistic_loss = ParallelReduce(
+          ctx, n, kDefaultBlockRows, 0.0,
+          [&](const BlockRange& r) {
+            const double* y = data.labels.data();
+            if (loss == Loss::kLogistic) {
+              return C == 2 ? LogisticGradients<2>(f.data(), row_weights, y, r.begin, r.end, stats.data())
+                            : LogisticGradients<4>(f.data(), row_weights, y, r.begin, r.end, stats.data());
+            }
+            other_gradients(r);
+            return 0.0;
+          },
+          [](double a, double b) { return a + b; });
+      if (training_loss_due) {
+        history.training_loss.push_back(logistic_loss / train_weight);
+        training_loss_due = false;
+      }
       grow.tree_index = static_cast<uint64_t>(m) * K + k;
       if (levels > 0) QuantizeGradients(stats, levels, Mix64(seed ^ Mix64(grow.tree_index + 1)), ctx, quantized);
       GrownTree g = GrowTree(matrix, stats, k + 1 < K ? sample : std::move(sample), grow, scratch, ctx,
@@ -339,7 +355,11 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
       ensemble.trees.push_back(std::move(tree));
       ensemble.tree_output.push_back(K > 1 ? static_cast<int32_t>(k) : -1);
     }
-    history.training_loss.push_back(weighted_loss(false));
+    if (loss == Loss::kLogistic) {
+      training_loss_due = true;  // summed by the next round's gradient pass
+    } else {
+      history.training_loss.push_back(weighted_loss(false));
+    }
     if (validation_weight > 0) {
       // Spark's rule, with patience: a round improves when the validation
       // loss falls by at least validationTol relative to the current loss;
@@ -358,6 +378,7 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
       }
     }
   }
+  if (training_loss_due) history.training_loss.push_back(weighted_loss(false));
   if (validation_weight > 0 && best_trees < ensemble.trees.size()) {
     ensemble.trees.resize(best_trees);
     ensemble.tree_output.resize(best_trees);
