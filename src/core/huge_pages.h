@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <new>
+#include <utility>
 #include <vector>
 
 namespace ember {
@@ -23,7 +24,11 @@ void* AllocateHugePages(size_t bytes);
 void FreeHugePages(void* block);
 
 /// std::allocator, except that blocks of kHugePageBytes or more come from
-/// AllocateHugePages.
+/// AllocateHugePages, and that elements constructed without arguments are
+/// default-initialised: resize() leaves a trivial element's memory
+/// unwritten, for the threads that fill the array to map its pages in
+/// parallel (value-initialising zeroes every page from the calling thread
+/// first, and the others wait).
 template <class T>
 struct HugePageAllocator {
   using value_type = T;
@@ -39,6 +44,14 @@ struct HugePageAllocator {
   void deallocate(T* p, size_t n) {
     if (n * sizeof(T) < kHugePageBytes) return std::allocator<T>().deallocate(p, n);
     FreeHugePages(p);
+  }
+  template <class U>
+  void construct(U* p) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
   }
   template <class U>
   bool operator==(const HugePageAllocator<U>&) const {

@@ -239,11 +239,16 @@ BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, 
     // instead of one strided pass over them per feature.
     const float* x = features.buffers().values->as<float>().data();
     const size_t m = sample.size();
+    // Tiles of kTile rows: their values stay in L1 while each feature's
+    // run of kTile floats is written. Row by row, every value went to
+    // another page (a column is m floats long), and the gather was 9% of a
+    // 20-tree boosting fit.
+    constexpr size_t kTile = 256;
     std::vector<float> columns(m * d);
-    ParallelFor(ctx, m, kDefaultBlockRows, [&](const BlockRange& r) {
-      for (size_t j = r.begin; j < r.end; ++j) {
-        const float* row = x + static_cast<size_t>(sample[j]) * d;
-        for (size_t f = 0; f < d; ++f) columns[f * m + j] = row[f];
+    ParallelFor(ctx, m, kTile, [&](const BlockRange& r) {
+      for (size_t f = 0; f < d; ++f) {
+        float* column = columns.data() + f * m;
+        for (size_t j = r.begin; j < r.end; ++j) column[j] = x[static_cast<size_t>(sample[j]) * d + f];
       }
     });
     bool unit_weights = true;
@@ -307,6 +312,7 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
   const int d = m.cuts_.num_features();
   m.LayOutHistograms();
   const auto ud = static_cast<size_t>(d);
+  // Left unwritten by resize (HugePageVector): the blocks below write every entry.
   m.bins_.resize(m.rows_ * ud);
   if (feature_major_copy) m.columns_.resize(m.rows_ * ud);
   const bool columns = feature_major_copy && m.rows_ > 0;
@@ -361,17 +367,26 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
 #ifdef __AVX2__
       // Up to 64 cuts: the bin is the count of cuts below the value, eight
       // compares at a time; no chain of dependent loads as in the search.
-      if (const size_t groups = padded[f].size() / 8; groups >= 1 && groups <= 8) {
+      // The number of groups is a template argument: a run-time count left
+      // a compare and branch after every group.
+      auto count_below = [&]<size_t kGroups>() {
         for (size_t i = r.begin; i < r.end; ++i) {
           const float v = x[i * ud + f];
           const __m256 value = _mm256_set1_ps(v);
           int below = 0;
-          for (size_t g = 0; g < groups; ++g) {
+          for (size_t g = 0; g < kGroups; ++g) {
             const __m256 lower = _mm256_cmp_ps(_mm256_loadu_ps(c + 8 * g), value, _CMP_LT_OQ);
             below += std::popcount(static_cast<unsigned>(_mm256_movemask_ps(lower)));
           }
           store(i, v, static_cast<size_t>(below));
         }
+      };
+      if (const size_t groups = padded[f].size() / 8; groups >= 1 && groups <= 8) {
+        // count_below<groups>(), the one of eight instantiations that matches.
+        [&]<size_t... kMinusOne>(std::index_sequence<kMinusOne...>) {
+          (void)((groups == kMinusOne + 1 && (count_below.template operator()<kMinusOne + 1>(), true)) || ...);
+        }
+        (std::make_index_sequence<8>{});
         continue;
       }
 #endif
