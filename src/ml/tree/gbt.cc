@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "core/error.h"
 #include "core/fast_math.h"
@@ -222,6 +223,10 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
   // The training loss of the last round, still to be recorded (logistic
   // loss: its next gradient pass sums it).
   bool training_loss_due = false;
+  // The sampled rows of a round; the grown tree hands the buffer back, so
+  // that its pages stay mapped from round to round.
+  std::vector<uint32_t> sample;
+  sample.reserve(n);
   auto weighted_loss = [&](bool validation) {
     const double* w = validation ? validation_weights.data() : row_weights;
     const double total = ParallelReduce(
@@ -258,13 +263,17 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
         }
       });
     }
-    std::vector<uint32_t> sample;
-    sample.reserve(n);
+    sample.clear();
     const uint64_t round_seed = Mix64(seed ^ (0x5851F42D4C957F2DULL * static_cast<uint64_t>(m + 1)));
     // Recomputed where needed rather than stored: n bytes less.
     auto in_sample = [&](size_t i) { return weight_of(i) > 0 && (rate >= 1.0 || UniformAt(round_seed, i) < rate); };
-    for (size_t i = 0; i < n; ++i) {
-      if (in_sample(i)) sample.push_back(static_cast<uint32_t>(i));
+    if (rate >= 1.0 && row_weights == nullptr) {
+      sample.resize(n);
+      std::iota(sample.begin(), sample.end(), uint32_t{0});
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        if (in_sample(i)) sample.push_back(static_cast<uint32_t>(i));
+      }
     }
     if (sample.empty()) continue;
     for (size_t k = 0; k < K; ++k) {
@@ -353,6 +362,7 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
         });
       }
       ensemble.trees.push_back(std::move(tree));
+      if (k + 1 == K) sample = std::move(g.rows);
       ensemble.tree_output.push_back(K > 1 ? static_cast<int32_t>(k) : -1);
     }
     if (loss == Loss::kLogistic) {
