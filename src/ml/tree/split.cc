@@ -33,7 +33,8 @@ inline bool AboveNoise(double reduction, double sl, double sr, double parent_sco
 
 double NodeScore(Criterion criterion, const double* s, int channels, double lambda) {
   switch (criterion) {
-    case Criterion::kNewton: return NewtonScore(s[0], s[1], lambda);
+    case Criterion::kNewton:
+      return NewtonScore(s[0], s[1], lambda);
     case Criterion::kGini: {
       const double w = s[channels - 2];
       if (!(w > 0)) return 0.0;
@@ -160,12 +161,11 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
         const double* hb = h + static_cast<size_t>(b) * C;
         if (!(hb[count_channel] > 0)) continue;
         order.push_back(b);
-        keys[static_cast<size_t>(b)] = criterion == Criterion::kNewton ? hb[0] / (hb[1] + lambda)
-                                                                       : hb[C - 3] / hb[C - 2];
+        keys[static_cast<size_t>(b)] =
+            criterion == Criterion::kNewton ? hb[0] / (hb[1] + lambda) : hb[C - 3] / hb[C - 2];
       }
-      std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-        return keys[static_cast<size_t>(a)] < keys[static_cast<size_t>(b)];
-      });
+      std::stable_sort(order.begin(), order.end(),
+                       [&](int a, int b) { return keys[static_cast<size_t>(a)] < keys[static_cast<size_t>(b)]; });
       steps = static_cast<int>(order.size());
     }
     if (unit_rows && !scanning_categories && !has_missing) {
@@ -180,13 +180,21 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
         left_h[b] = hl += h[b * 2 + 1];
       }
       const double g = values[0], hess = values[1];
+      // Written for the vectoriser (with this file's -fno-trapping-math):
+      // one condition, and every division done (a division under a
+      // condition is a branch). Equal to UnitChildOk and NewtonScore:
+      // h > 0 and h >= min_hessian is h >= at_least, and a child that passes
+      // has h + lambda >= h > 0 (lambda >= 0), which the floor leaves alone.
+      constexpr double kSmallest = std::numeric_limits<double>::denorm_min();
+      const double at_least = std::max(min_hessian, kSmallest);
 #pragma omp simd
       for (size_t b = 0; b < thresholds; ++b) {
         const double lg = left_g[b], lh = left_h[b], rg = g - lg, rh = hess - lh;
-        const bool ok = UnitChildOk(lh, min_hessian) && UnitChildOk(rh, min_hessian);
-        const double sl = NewtonScore(lg, lh, lambda), sr = NewtonScore(rg, rh, lambda);
+        const double sl = lg * lg / std::max(lh + lambda, kSmallest);
+        const double sr = rg * rg / std::max(rh + lambda, kSmallest);
         const double reduction = sl + sr - parent_score;
-        reductions[b] = ok && AboveNoise(reduction, sl, sr, parent_score) ? reduction : kNoSplit;
+        const bool ok = std::min(lh, rh) >= at_least && AboveNoise(reduction, sl, sr, parent_score);
+        reductions[b] = ok ? reduction : kNoSplit;
       }
       for (size_t b = 0; b < thresholds; ++b) {
         if (!(reductions[b] > kNoSplit) || (best.valid() && !(reductions[b] > best.loss_reduction))) continue;
@@ -234,8 +242,8 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
     if (!(missing[count_channel] > 0)) {
       double wl = 0;
       for (int b = 0; b < matrix.cuts().num_value_bins(f); ++b) {
-        const bool goes_left = best.categories.empty() ? b <= best.bin
-                                                       : ((best.categories[static_cast<size_t>(b) / 64] >> (b % 64)) & 1);
+        const bool goes_left =
+            best.categories.empty() ? b <= best.bin : ((best.categories[static_cast<size_t>(b) / 64] >> (b % 64)) & 1);
         if (goes_left) wl += h[static_cast<size_t>(b) * C + weight_channel];
       }
       best.default_left = wl > node[weight_channel] - wl;
