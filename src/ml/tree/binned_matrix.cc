@@ -197,6 +197,10 @@ void SetCategoricalCuts(const Column& features, const BinningOptions& options, B
 
 }  // namespace
 
+size_t DefaultCutSampleRows(int max_bins) {
+  return std::clamp<size_t>(size_t{1000} * static_cast<size_t>(std::max(max_bins, 1)), 50'000, 200'000);
+}
+
 BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, const BinningOptions& options,
                        const Context& ctx) {
   CheckFeatures(features);
@@ -206,7 +210,8 @@ BinCuts ComputeBinCuts(const Column& features, std::span<const double> weights, 
   auto weight = [&](size_t i) { return weights.empty() ? 1.0 : weights[i]; };
   // Seeded Bernoulli sample of about sample_rows rows, independent of threads.
   std::vector<uint32_t> sample;
-  const double keep = n <= options.sample_rows ? 1.0 : static_cast<double>(options.sample_rows) / n;
+  const size_t rows = options.sample_rows != 0 ? options.sample_rows : DefaultCutSampleRows(max_bins);
+  const double keep = n <= rows ? 1.0 : static_cast<double>(rows) / static_cast<double>(n);
   for (size_t i = 0; i < n; ++i) {
     if (keep >= 1.0 || UniformAt(options.seed, i) < keep) sample.push_back(static_cast<uint32_t>(i));
   }

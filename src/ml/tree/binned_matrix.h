@@ -27,8 +27,9 @@ inline constexpr int kMaxValueBins = 255;
 struct BinningOptions {
   /// Value bins per feature, at most kMaxValueBins (maxBins is clamped to it).
   int max_bins = 32;
-  /// Rows sampled (seeded, without replacement) to compute the cut points.
-  size_t sample_rows = 200000;
+  /// Rows sampled (seeded, without replacement) to compute the cut points;
+  /// 0: DefaultCutSampleRows(max_bins).
+  size_t sample_rows = 0;
   uint64_t seed = 42;
   /// Features whose values are category codes 0, 1, ..., K-1 (NaN: missing):
   /// each code gets its own bin (bin k holds code k), whatever max_bins.
@@ -39,6 +40,13 @@ struct BinningOptions {
   /// thread with its own buffers, saves the memory instead).
   bool feature_major_copy = false;
 };
+
+/// The rows sampled for the cut points of max_bins bins: 1000 a bin, at
+/// least 50,000 and at most 200,000 (LightGBM samples 200,000 whatever the
+/// bins; Spark max(maxBins^2, 10,000)). At 50,000 rows a quantile's rank
+/// is off by at most 0.22% of the rows (one standard error), a fifteenth
+/// of a bin at 32 bins; sorting fewer rows was 8% of a 20-tree fit.
+size_t DefaultCutSampleRows(int max_bins);
 
 /// Cut points of every feature. Value bin b of feature f holds the values x
 /// with cuts[f][b-1] < x <= cuts[f][b] (the last bin is open above); NaN
