@@ -361,13 +361,19 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
   }
   constexpr size_t kBinBlock = 1024;
   ParallelFor(ctx, m.rows_, kBinBlock, [&](const BlockRange& r) {
-    for (size_t f = 0; f < ud; ++f) {
+    // Byte stores may alias anything: what the loops read through `m` or
+    // the captures would be reloaded after every store, so they read locals.
+    uint8_t* const row_bins = m.bins_.data();
+    uint8_t* const column_bins = columns ? m.columns_.data() : nullptr;
+    const size_t n = m.rows_, d = ud, begin = r.begin, end = r.end;
+    const float* const values = x;
+    for (size_t f = 0; f < d; ++f) {
       const float* c = padded[f].data();
       const auto missing = static_cast<uint8_t>(m.cuts_.missing_bin(static_cast<int>(f)));
       auto store = [&](size_t i, float v, size_t below) {
         const uint8_t bin = std::isnan(v) ? missing : static_cast<uint8_t>(below);
-        m.bins_[i * ud + f] = bin;
-        if (columns) m.columns_[f * m.rows_ + i] = bin;
+        row_bins[i * d + f] = bin;
+        if (column_bins != nullptr) column_bins[f * n + i] = bin;
       };
 #ifdef __AVX2__
       // Up to 64 cuts: the bin is the count of cuts below the value, eight
@@ -375,12 +381,14 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
       // The number of groups is a template argument: a run-time count left
       // a compare and branch after every group.
       auto count_below = [&]<size_t kGroups>() {
-        for (size_t i = r.begin; i < r.end; ++i) {
-          const float v = x[i * ud + f];
+        __m256 cuts[kGroups];  // in registers, not reloaded after each store
+        for (size_t g = 0; g < kGroups; ++g) cuts[g] = _mm256_loadu_ps(c + 8 * g);
+        for (size_t i = begin; i < end; ++i) {
+          const float v = values[i * d + f];
           const __m256 value = _mm256_set1_ps(v);
           int below = 0;
           for (size_t g = 0; g < kGroups; ++g) {
-            const __m256 lower = _mm256_cmp_ps(_mm256_loadu_ps(c + 8 * g), value, _CMP_LT_OQ);
+            const __m256 lower = _mm256_cmp_ps(cuts[g], value, _CMP_LT_OQ);
             below += std::popcount(static_cast<unsigned>(_mm256_movemask_ps(lower)));
           }
           store(i, v, static_cast<size_t>(below));
@@ -396,8 +404,8 @@ BinnedMatrix BinnedMatrix::Build(const Column& features, BinCuts cuts, const Con
       }
 #endif
       const size_t top = depth[f] > 0 ? size_t{1} << (depth[f] - 1) : 0;
-      for (size_t i = r.begin; i < r.end; ++i) {
-        const float v = x[i * ud + f];
+      for (size_t i = begin; i < end; ++i) {
+        const float v = values[i * d + f];
         size_t idx = 0;
         for (size_t step = top; step > 0; step >>= 1) idx += c[idx + step - 1] < v ? step : 0;
         store(i, v, idx);
