@@ -1,6 +1,7 @@
 #include "ml/tree/histogram.h"
 
 #include <algorithm>
+#include <functional>
 
 #if defined(__SSE2__) || defined(__AVX__)
 #include <immintrin.h>
@@ -143,6 +144,10 @@ BlockPlan PlanBlocks(std::span<const Job> jobs, size_t slots) {
 /// With equal slices (stride > 0) eight features at a time are addressed
 /// from one pointer, without reading their offsets: 20-25% less time per
 /// add than the offsets table, measured on 800k x 28 rows and 256 bins.
+///
+/// Contiguous: the rows are rows[0], rows[0] + 1, ... (a root without
+/// subsampling), read without the index array or prefetches.
+template <bool Contiguous>
 void AccumulatePackedRows(const BinnedMatrix& m, const uint32_t* rows, size_t count, const uint32_t* packed,
                           int64_t* out) {
   const uint8_t* bins = m.row(0);
@@ -150,14 +155,15 @@ void AccumulatePackedRows(const BinnedMatrix& m, const uint32_t* rows, size_t co
   const uint32_t* offsets = m.bin_offsets().data();
   const size_t stride = m.slot_stride();
   const size_t grouped = stride > 0 ? d / 8 * 8 : 0;  // features added eight at a time
+  const size_t first = count > 0 ? rows[0] : 0;
   for (size_t k = 0; k < count; ++k) {
-    if (k + kPrefetch < count) {
+    if (!Contiguous && k + kPrefetch < count) {
       const size_t ahead = rows[k + kPrefetch];
       __builtin_prefetch(bins + ahead * d);
       __builtin_prefetch(bins + ahead * d + d - 1);
       __builtin_prefetch(packed + ahead);
     }
-    const size_t r = rows[k];
+    const size_t r = Contiguous ? first + k : rows[k];
     const uint8_t* b = bins + r * d;
     const int64_t v = RowSum(packed[r]);
     int64_t* slice = out;
@@ -209,7 +215,16 @@ void BuildQuantizedHistograms(const BinnedMatrix& matrix, const QuantizedGradien
     const BlockTask& t = plan.tasks[r.begin];
     int64_t* sums = plan.split(t.job) ? scratch.quantized.data() + t.partial * bins : jobs[t.job].out.data();
     std::fill(sums, sums + bins, int64_t{0});
-    AccumulatePackedRows(matrix, jobs[t.job].rows.data() + t.begin, t.end - t.begin, quantized.packed.data(), sums);
+    const uint32_t* rows = jobs[t.job].rows.data() + t.begin;
+    const size_t count = t.end - t.begin;
+    // Strictly ascending rows (a node's are) from rows[0] to rows[0] + count - 1 are all of them.
+    const bool contiguous = count > 0 && rows[count - 1] - rows[0] == count - 1 &&
+                            std::adjacent_find(rows, rows + count, std::greater_equal<>()) == rows + count;
+    if (contiguous) {
+      AccumulatePackedRows<true>(matrix, rows, count, quantized.packed.data(), sums);
+    } else {
+      AccumulatePackedRows<false>(matrix, rows, count, quantized.packed.data(), sums);
+    }
   });
   // Split jobs: the sum of their blocks, in slices spread over the threads.
   const size_t slices = NumBlocks(bins, kMergeSlice);
