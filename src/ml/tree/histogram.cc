@@ -139,6 +139,9 @@ BlockPlan PlanBlocks(std::span<const Job> jobs, size_t slots) {
   return plan;
 }
 
+// Slots of a feature with the most bins (value bins and the missing bin).
+constexpr size_t kMaxSlots = kMaxValueBins + 1;
+
 /// Every row of rows[0, count) adds its packed quantised statistics to the
 /// slot of its bin in each feature's slice of `out`: one integer add each.
 /// With equal slices (stride > 0) eight features at a time are addressed
@@ -146,14 +149,16 @@ BlockPlan PlanBlocks(std::span<const Job> jobs, size_t slots) {
 /// add than the offsets table, measured on 800k x 28 rows and 256 bins.
 ///
 /// Contiguous: the rows are rows[0], rows[0] + 1, ... (a root without
-/// subsampling), read without the index array or prefetches.
-template <bool Contiguous>
+/// subsampling), read without the index array or prefetches. kStride > 0:
+/// the slot stride is known at compile time (kMaxSlots, the widest), and each
+/// feature's slice is a constant displacement from the pointer.
+template <bool Contiguous, size_t kStride>
 void AccumulatePackedRows(const BinnedMatrix& m, const uint32_t* rows, size_t count, const uint32_t* packed,
                           int64_t* out) {
   const uint8_t* bins = m.row(0);
   const auto d = static_cast<size_t>(m.num_features());
   const uint32_t* offsets = m.bin_offsets().data();
-  const size_t stride = m.slot_stride();
+  const size_t stride = kStride > 0 ? kStride : m.slot_stride();
   const size_t grouped = stride > 0 ? d / 8 * 8 : 0;  // features added eight at a time
   const size_t first = count > 0 ? rows[0] : 0;
   for (size_t k = 0; k < count; ++k) {
@@ -220,10 +225,14 @@ void BuildQuantizedHistograms(const BinnedMatrix& matrix, const QuantizedGradien
     // Strictly ascending rows (a node's are) from rows[0] to rows[0] + count - 1 are all of them.
     const bool contiguous = count > 0 && rows[count - 1] - rows[0] == count - 1 &&
                             std::adjacent_find(rows, rows + count, std::greater_equal<>()) == rows + count;
+    const uint32_t* packed = quantized.packed.data();
+    const bool widest = matrix.slot_stride() == kMaxSlots;
     if (contiguous) {
-      AccumulatePackedRows<true>(matrix, rows, count, quantized.packed.data(), sums);
+      widest ? AccumulatePackedRows<true, kMaxSlots>(matrix, rows, count, packed, sums)
+             : AccumulatePackedRows<true, 0>(matrix, rows, count, packed, sums);
     } else {
-      AccumulatePackedRows<false>(matrix, rows, count, quantized.packed.data(), sums);
+      widest ? AccumulatePackedRows<false, kMaxSlots>(matrix, rows, count, packed, sums)
+             : AccumulatePackedRows<false, 0>(matrix, rows, count, packed, sums);
     }
   });
   // Split jobs: the sum of their blocks, in slices spread over the threads.

@@ -85,9 +85,10 @@ TEST(QuantizedGradientsTest, RoundingIsUnbiasedSeededAndKeepsHessiansPositive) {
 }
 
 /// Builds the quantised histograms of n rows of d features (the first
-/// `narrow` of them taking only the values 0 and 1) and checks them against
-/// hand sums, for 1 and 2 threads and for children built in one batch.
-void CheckHistogramsAgainstHandSums(int d, int narrow, bool want_equal_slices) {
+/// `narrow` of them taking only the values 0 and 1) with max_bins bins and
+/// checks them against hand sums, for 1 and 2 threads and for children
+/// built in one batch.
+void CheckHistogramsAgainstHandSums(int d, int narrow, int max_bins, bool want_equal_slices) {
   // 70k rows: the root job is cut into three row blocks.
   const size_t n = 70'000;
   const auto ud = static_cast<size_t>(d);
@@ -103,10 +104,10 @@ void CheckHistogramsAgainstHandSums(int d, int narrow, bool want_equal_slices) {
   }
   auto x = MakeDenseVectorColumn(n, d, v);
   const Context ctx = Context::Default(2);
-  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.max_bins = 16}, ctx);
-  // Both histogram layouts: equal slices (every feature 17 slots) and
-  // packed ones (the narrow features 3 slots each).
-  ASSERT_EQ(m.slot_stride(), want_equal_slices ? 17u : 0u);
+  const BinnedMatrix m = BinnedMatrix::Build(*x, {}, {.max_bins = max_bins}, ctx);
+  // Both histogram layouts: equal slices (every feature max_bins + 1
+  // slots) and packed ones (the narrow features 3 slots each).
+  ASSERT_EQ(m.slot_stride(), want_equal_slices ? static_cast<uint32_t>(max_bins + 1) : 0u);
   QuantizedGradients q;
   QuantizeGradients(stats, QuantizationLevels(n), 5, ctx, q);
   // By hand: each row's integer pair added at its bin of each feature.
@@ -145,17 +146,22 @@ void CheckHistogramsAgainstHandSums(int d, int narrow, bool want_equal_slices) {
 }
 
 TEST(QuantizedGradientsTest, HistogramsAreTheDecodedSumsForAnyThreadsAndBlocks) {
-  CheckHistogramsAgainstHandSums(3, 0, true);
+  CheckHistogramsAgainstHandSums(3, 0, 16, true);
 }
 
 TEST(QuantizedGradientsTest, HistogramsOfEqualSlicesAddEightFeaturesAtATime) {
   // 11 features: one group of eight, then three one by one.
-  CheckHistogramsAgainstHandSums(11, 0, true);
+  CheckHistogramsAgainstHandSums(11, 0, 16, true);
+}
+
+TEST(QuantizedGradientsTest, HistogramsOfTheWidestSlicesUseTheirCompileTimeStride) {
+  // 255 value bins and the missing bin: 256 slots a feature.
+  CheckHistogramsAgainstHandSums(11, 0, kMaxValueBins, true);
 }
 
 TEST(QuantizedGradientsTest, HistogramsOfPackedSlicesReadTheOffsets) {
   // Six two-valued features: equal slices would waste 6 x 14 of 11 x 17 slots.
-  CheckHistogramsAgainstHandSums(11, 6, false);
+  CheckHistogramsAgainstHandSums(11, 6, 16, false);
 }
 
 TEST(QuantizedGradientsTest, LeafValuesComeFromTheFloatStatistics) {
