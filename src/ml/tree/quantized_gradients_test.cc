@@ -154,9 +154,11 @@ TEST(QuantizedGradientsTest, HistogramsOfEqualSlicesAddEightFeaturesAtATime) {
   CheckHistogramsAgainstHandSums(11, 0, 16, true);
 }
 
-TEST(QuantizedGradientsTest, HistogramsOfTheWidestSlicesUseTheirCompileTimeStride) {
-  // 255 value bins and the missing bin: 256 slots a feature.
+TEST(QuantizedGradientsTest, HistogramsOfTheStridesWithALoopOfTheirOwnAreTheHandSums) {
+  // 255 value bins and the missing bin: 256 slots a feature; Spark's
+  // default 32 bins: 33 slots.
   CheckHistogramsAgainstHandSums(11, 0, kMaxValueBins, true);
+  CheckHistogramsAgainstHandSums(11, 0, 32, true);
 }
 
 TEST(QuantizedGradientsTest, HistogramsOfPackedSlicesReadTheOffsets) {
