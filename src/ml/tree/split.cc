@@ -196,10 +196,13 @@ Split FindBestSplit(const BinnedMatrix& matrix, std::span<const double> hist, st
         const bool ok = std::min(lh, rh) >= at_least && AboveNoise(reduction, sl, sr, parent_score);
         reductions[b] = ok ? reduction : kNoSplit;
       }
+      // The reduction to beat, in a register (kNoSplit: any passing threshold).
+      double bar = best.valid() ? best.loss_reduction : kNoSplit;
       for (size_t b = 0; b < thresholds; ++b) {
-        if (!(reductions[b] > kNoSplit) || (best.valid() && !(reductions[b] > best.loss_reduction))) continue;
+        if (!(reductions[b] > bar)) continue;
         const double lg = left_g[b], lh = left_h[b];
         consider_unit(lg, lh, g - lg, hess - lh, f, static_cast<int>(b), false);
+        bar = best.valid() ? best.loss_reduction : kNoSplit;
       }
       continue;
     }
