@@ -179,7 +179,19 @@ void AccumulatePackedRows(const BinnedMatrix& m, const uint32_t* rows, size_t co
 #pragma GCC unroll 8
       for (size_t j = 0; j < 8; ++j) slice[j * stride + b[f + j]] += v;
     }
-    for (size_t f = grouped; f < d; ++f) out[offsets[f] + b[f]] += v;
+    if (stride == 0) {
+      for (size_t f = 0; f < d; ++f) out[offsets[f] + b[f]] += v;
+      continue;
+    }
+    // The last d % 8 features: four at a time, then one by one.
+    size_t f = grouped;
+    if (f + 4 <= d) {
+#pragma GCC unroll 4
+      for (size_t j = 0; j < 4; ++j) slice[j * stride + b[f + j]] += v;
+      f += 4;
+      slice += 4 * stride;
+    }
+    for (; f < d; ++f, slice += stride) slice[b[f]] += v;
   }
 }
 

@@ -150,15 +150,15 @@ TEST(QuantizedGradientsTest, HistogramsAreTheDecodedSumsForAnyThreadsAndBlocks) 
 }
 
 TEST(QuantizedGradientsTest, HistogramsOfEqualSlicesAddEightFeaturesAtATime) {
-  // 11 features: one group of eight, then three one by one.
-  CheckHistogramsAgainstHandSums(11, 0, 16, true);
+  // 13 features: a group of eight, a group of four, then one.
+  CheckHistogramsAgainstHandSums(13, 0, 16, true);
 }
 
 TEST(QuantizedGradientsTest, HistogramsOfTheStridesWithALoopOfTheirOwnAreTheHandSums) {
   // 255 value bins and the missing bin: 256 slots a feature; Spark's
   // default 32 bins: 33 slots.
-  CheckHistogramsAgainstHandSums(11, 0, kMaxValueBins, true);
-  CheckHistogramsAgainstHandSums(11, 0, 32, true);
+  CheckHistogramsAgainstHandSums(13, 0, kMaxValueBins, true);
+  CheckHistogramsAgainstHandSums(13, 0, 32, true);
 }
 
 TEST(QuantizedGradientsTest, HistogramsOfPackedSlicesReadTheOffsets) {
