@@ -350,7 +350,10 @@ ModelPtr FitBoostedTrees(TreeAlgorithm algorithm, const ParamMap& p, const std::
       ParallelFor(ctx, g.leaves.size(), 1, [&](const BlockRange& r) {
         const LeafRows& leaf = g.leaves[r.begin];
         const double v = tree.value[static_cast<size_t>(leaf.node)];
-        for (size_t j = leaf.begin; j < leaf.end; ++j) f[g.rows[j] * K + k] += v;
+        for (size_t j = leaf.begin; j < leaf.end; ++j) {
+          if (j + kLeafPrefetch < leaf.end) __builtin_prefetch(f.data() + g.rows[j + kLeafPrefetch] * K + k);
+          f[g.rows[j] * K + k] += v;
+        }
       });
       if (g.rows.size() < n) {
         ParallelFor(ctx, n, kDefaultBlockRows, [&](const BlockRange& r) {

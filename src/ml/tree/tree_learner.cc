@@ -148,6 +148,7 @@ class Grower {
       const LeafRows& leaf = out_.leaves[r.begin];
       double totals[2] = {0, 0};
       for (size_t j = leaf.begin; j < leaf.end; ++j) {
+        if (j + kLeafPrefetch < leaf.end) __builtin_prefetch(stats_.data() + 2 * out_.rows[j + kLeafPrefetch]);
         const size_t row = out_.rows[j];
         totals[0] += stats_[2 * row];
         totals[1] += stats_[2 * row + 1];

@@ -39,6 +39,11 @@ struct GrowOptions {
   uint64_t tree_index = 0;  // seeds this tree's feature draws apart from others
 };
 
+/// How many positions ahead a loop over a leaf's rows (GrownTree::rows)
+/// prefetches their per-row data: a deep leaf's rows are far apart, and
+/// without it such loops waited on every load.
+inline constexpr size_t kLeafPrefetch = 32;
+
 /// Rows of one leaf: rows[begin, end) of GrownTree::rows.
 struct LeafRows {
   int node;
