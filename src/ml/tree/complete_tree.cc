@@ -13,7 +13,7 @@ std::optional<CompleteTree> MakeCompleteTree(const Tree& tree, int num_features)
   CompleteTree out;
   out.depth = depth;
   const size_t splits = (size_t{1} << depth) - 1;
-  out.splits.assign(splits, {0, std::numeric_limits<float>::infinity()});
+  out.splits.assign(splits, {0, OrderedKey(std::numeric_limits<float>::infinity())});
   out.leaf_node.assign(splits + 1, 0);
   if (tree.num_outputs == 1) out.leaf_value.assign(splits + 1, 0.0);
   // Walk the original tree, carrying each node's slot in the layout; a leaf
@@ -32,9 +32,9 @@ std::optional<CompleteTree> MakeCompleteTree(const Tree& tree, int num_features)
       const bool nan_left = tree.default_left[u] != 0;
       if (nan_left) {
         const float below = std::nextafter(-tree.threshold[u], -std::numeric_limits<float>::infinity());
-        out.splits[slot] = {(d + f) * block_rows, below};
+        out.splits[slot] = {(d + f) * block_rows, OrderedKey(below)};
       } else {
-        out.splits[slot] = {f * block_rows, tree.threshold[u]};
+        out.splits[slot] = {f * block_rows, OrderedKey(tree.threshold[u])};
       }
       stack.push_back({nan_left ? tree.right[u] : tree.left[u], 2 * slot + 1});
       stack.push_back({nan_left ? tree.left[u] : tree.right[u], 2 * slot + 2});
@@ -53,17 +53,17 @@ std::optional<CompleteTree> MakeCompleteTree(const Tree& tree, int num_features)
   return out;
 }
 
-void FillCompleteTreeBlock(const float* x, size_t d, size_t rows, std::vector<float>& block) {
-  constexpr float kInf = std::numeric_limits<float>::infinity();
+void FillCompleteTreeBlock(const float* x, size_t d, size_t rows, std::vector<int32_t>& block) {
+  const int32_t inf = OrderedKey(std::numeric_limits<float>::infinity());
   block.resize(2 * d * kCompleteBlockRows);
-  float* plain = block.data();
-  float* negated = block.data() + d * kCompleteBlockRows;
+  int32_t* plain = block.data();
+  int32_t* negated = block.data() + d * kCompleteBlockRows;
   for (size_t i = 0; i < rows; ++i) {
     for (size_t f = 0; f < d; ++f) {
       const float v = x[i * d + f];
       const bool nan = v != v;
-      plain[f * kCompleteBlockRows + i] = nan ? kInf : v;
-      negated[f * kCompleteBlockRows + i] = nan ? kInf : -v;
+      plain[f * kCompleteBlockRows + i] = nan ? inf : OrderedKey(v);
+      negated[f * kCompleteBlockRows + i] = nan ? inf : OrderedKey(-v);
     }
   }
 }
@@ -80,14 +80,14 @@ constexpr size_t kLanes = 8;
 
 /// The slot after split slot n for the row whose first column value is at
 /// `row` (its value of column c is row[c * kCompleteBlockRows]).
-inline size_t Step(const CompleteTree::Split* splits, size_t n, const float* row) {
+inline size_t Step(const CompleteTree::Split* splits, size_t n, const int32_t* row) {
   const CompleteTree::Split s = splits[n];
-  return 2 * n + 1 + (row[s.column_offset] > s.threshold ? 1 : 0);
+  return 2 * n + 1 + (row[s.column_offset] > s.threshold_key ? 1 : 0);
 }
 
 /// Calls reach(j, s) with the leaf slot s of each row j < kLanes from `rows`.
 template <class Reach>
-[[gnu::noinline, gnu::optimize("no-tree-slp-vectorize")]] void WalkEight(const CompleteTree& t, const float* rows,
+[[gnu::noinline, gnu::optimize("no-tree-slp-vectorize")]] void WalkEight(const CompleteTree& t, const int32_t* rows,
                                                                          Reach reach) {
   const CompleteTree::Split* splits = t.splits.data();
   size_t n[kLanes] = {};  // 64-bit: no zero-extension before each load
@@ -99,7 +99,7 @@ template <class Reach>
 
 /// reach(i, s) for every row i < rows of the block.
 template <class Reach>
-void Walk(const CompleteTree& t, const float* block, size_t rows, Reach reach) {
+void Walk(const CompleteTree& t, const int32_t* block, size_t rows, Reach reach) {
   size_t i = 0;
   for (; i + kLanes <= rows; i += kLanes) {
     WalkEight(t, block + i, [&](size_t j, size_t slot) { reach(i + j, slot); });
@@ -113,11 +113,11 @@ void Walk(const CompleteTree& t, const float* block, size_t rows, Reach reach) {
 
 }  // namespace
 
-void CompleteTreeLeaves(const CompleteTree& t, const float* block, size_t rows, int32_t* leaf) {
+void CompleteTreeLeaves(const CompleteTree& t, const int32_t* block, size_t rows, int32_t* leaf) {
   Walk(t, block, rows, [&](size_t i, size_t slot) { leaf[i] = t.leaf_node[slot]; });
 }
 
-void AddCompleteTreeValues(const CompleteTree& t, const float* block, size_t rows, double* out, size_t stride) {
+void AddCompleteTreeValues(const CompleteTree& t, const int32_t* block, size_t rows, double* out, size_t stride) {
   Walk(t, block, rows, [&](size_t i, size_t slot) { out[i * stride] += t.leaf_value[slot]; });
 }
 

@@ -6,8 +6,11 @@
 // right = value > threshold. A split that sends NaN left reads the block's
 // negated copy of its feature instead (-x, NaN also +inf) with its children
 // swapped: x <= t (left) is -x >= -t, which is -x > the float below -t.
+// Block values and thresholds are stored as OrderedKey integers, so the
+// comparison stays in integer registers.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -25,10 +28,18 @@ inline constexpr int kMaxCompleteTreeDepth = 10;
 /// in L1 cache next to a tree.
 inline constexpr size_t kCompleteBlockRows = 64;
 
+/// An int32 ordered as the float x among non-NaN floats (-0 equals +0).
+/// A step compares these: a float comparison went from the load through
+/// the vector unit to the flags, a longer chain at every level.
+inline int32_t OrderedKey(float x) {
+  const auto bits = std::bit_cast<int32_t>(x == 0.0f ? 0.0f : x);
+  return bits >= 0 ? bits : bits ^ 0x7FFFFFFF;
+}
+
 struct CompleteTree {
   struct Split {
     uint32_t column_offset;  // first value of the split's block column
-    float threshold;         // right when the column's value is above it
+    int32_t threshold_key;   // right when the column's OrderedKey is above it
   };
   int depth = 0;
   /// 2^depth - 1 splits. Below a leaf of the original tree the layout is
@@ -48,15 +59,15 @@ std::optional<CompleteTree> MakeCompleteTree(const Tree& tree, int num_features)
 
 /// Rows [0, rows) of x (row-major, d floats a row; rows <= kCompleteBlockRows)
 /// column by column as the layout reads them: 2d columns of
-/// kCompleteBlockRows values, x then -x, NaN as +inf in both.
-void FillCompleteTreeBlock(const float* x, size_t d, size_t rows, std::vector<float>& block);
+/// kCompleteBlockRows OrderedKeys, of x then -x, NaN as +inf in both.
+void FillCompleteTreeBlock(const float* x, size_t d, size_t rows, std::vector<int32_t>& block);
 
 /// leaf[i] = the original tree's leaf node that row i of the block reaches,
 /// for i < rows. Same decisions as LeafOfRow.
-void CompleteTreeLeaves(const CompleteTree& tree, const float* block, size_t rows, int32_t* leaf);
+void CompleteTreeLeaves(const CompleteTree& tree, const int32_t* block, size_t rows, int32_t* leaf);
 
 /// out[i * stride] += the value of the leaf that row i of the block
 /// reaches, for i < rows. REQUIRES: tree.leaf_value is not empty.
-void AddCompleteTreeValues(const CompleteTree& tree, const float* block, size_t rows, double* out, size_t stride);
+void AddCompleteTreeValues(const CompleteTree& tree, const int32_t* block, size_t rows, double* out, size_t stride);
 
 }  // namespace ember

@@ -40,7 +40,7 @@ Tree Root() {
 std::vector<int32_t> Leaves(const CompleteTree& c, const std::vector<float>& x, size_t d) {
   const size_t rows = x.size() / d;
   std::vector<int32_t> leaf(rows);
-  std::vector<float> block;
+  std::vector<int32_t> block;
   for (size_t b = 0; b < rows; b += kCompleteBlockRows) {
     const size_t m = std::min(kCompleteBlockRows, rows - b);
     FillCompleteTreeBlock(x.data() + b * d, d, m, block);
@@ -62,10 +62,10 @@ TEST(CompleteTreeTest, PadsShallowLeavesAndKeepsEachSplitsNanSide) {
   // Slot 1 pads leaf 1 (every value left); slot 2 is the NaN-left split,
   // reading -x1 (column 2 + 1 = 3) with its children swapped.
   EXPECT_EQ(c->splits[0].column_offset, 0u);
-  EXPECT_EQ(c->splits[0].threshold, 0.5f);
-  EXPECT_EQ(c->splits[1].threshold, kInf);
+  EXPECT_EQ(c->splits[0].threshold_key, OrderedKey(0.5f));
+  EXPECT_EQ(c->splits[1].threshold_key, OrderedKey(kInf));
   EXPECT_EQ(c->splits[2].column_offset, 3 * kCompleteBlockRows);
-  EXPECT_EQ(c->splits[2].threshold, std::nextafter(1.0f, -kInf));
+  EXPECT_EQ(c->splits[2].threshold_key, OrderedKey(std::nextafter(1.0f, -kInf)));
   EXPECT_EQ(c->leaf_node, (std::vector<int32_t>{one, one, four, three}));
   EXPECT_EQ(c->leaf_value, (std::vector<double>{10, 10, 40, 30}));
 
@@ -95,7 +95,7 @@ TEST(CompleteTreeTest, RandomTreesReachTheLeavesOfThePointerWalk) {
   // cover the eight-row lanes, a partial block and the one-row tail.
   std::mt19937 rng(7);
   constexpr size_t d = 5;
-  const std::vector<float> thresholds = {-2.0f, -0.5f, 0.0f, 0.25f, 1.0f, 3.0f};
+  const std::vector<float> thresholds = {-2.0f, -0.5f, 0.0f, -0.0f, 0.25f, 1.0f, 3.0f};
   for (int trial = 0; trial < 20; ++trial) {
     Tree t = Root();
     std::vector<std::pair<int, int>> frontier{{0, 0}};  // node, depth
@@ -116,7 +116,7 @@ TEST(CompleteTreeTest, RandomTreesReachTheLeavesOfThePointerWalk) {
       v = rng() % 3 == 0 ? specials[rng() % specials.size()] : std::uniform_real_distribution<float>(-4.0f, 4.0f)(rng);
     }
     const std::vector<int32_t> leaf = Leaves(*c, x, d);
-    std::vector<float> block;
+    std::vector<int32_t> block;
     for (size_t i = 0; i < 150; ++i) {
       ASSERT_EQ(leaf[i], LeafOfRow(t, x.data() + i * d)) << "trial " << trial << " row " << i;
     }
@@ -130,6 +130,18 @@ TEST(CompleteTreeTest, RandomTreesReachTheLeavesOfThePointerWalk) {
     for (size_t i = 0; i < 150; ++i) {
       ASSERT_EQ(out[2 * i], 1.0);
       ASSERT_EQ(out[2 * i + 1], 1.0 + t.value[static_cast<size_t>(leaf[i])]) << "row " << i;
+    }
+  }
+}
+
+TEST(CompleteTreeTest, OrderedKeysCompareAsTheFloats) {
+  const float tiny = std::numeric_limits<float>::denorm_min();
+  const std::vector<float> values = {-kInf, -3.0e38f, -2.0f, -1.0f, -tiny, -0.0f,   0.0f,
+                                     tiny,  1e-30f,   0.5f,  1.0f,  2.0f,  3.0e38f, kInf};
+  for (float a : values) {
+    for (float b : values) {
+      EXPECT_EQ(OrderedKey(a) > OrderedKey(b), a > b) << a << " " << b;
+      EXPECT_EQ(OrderedKey(a) == OrderedKey(b), a == b) << a << " " << b;
     }
   }
 }

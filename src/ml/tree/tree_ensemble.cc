@@ -53,7 +53,8 @@ struct TreeEnsemble::Packed {
   /// leaf[j] for rows j < m (m <= kCompleteBlockRows) of tree t: x holds
   /// them row by row, and block as FillCompleteTreeBlock wrote them when
   /// any_complete.
-  void Leaves(size_t t, const Tree& tree, const float* x, size_t d, const float* block, size_t m, int32_t* leaf) const {
+  void Leaves(size_t t, const Tree& tree, const float* x, size_t d, const int32_t* block, size_t m,
+              int32_t* leaf) const {
     if (complete[t]) {
       CompleteTreeLeaves(*complete[t], block, m, leaf);
       return;
@@ -139,7 +140,7 @@ void TreeEnsemble::Predict(const Column& features, std::span<double> raw, const 
       chunk = densified.data();
     }
     std::vector<double> sums(rows * K, 0.0);
-    std::vector<float> block;
+    std::vector<int32_t> block;
     int32_t leaf[kCompleteBlockRows];
     for (size_t b = 0; b < rows; b += kCompleteBlockRows) {
       const size_t m = std::min(kCompleteBlockRows, rows - b);
